@@ -1,0 +1,211 @@
+"""Polynomial models: the full polynomial with every cross term, and the post's
+per-coordinate (separable) polynomial, which has none.
+
+Both are linear in their coefficients: the gradient with respect to a
+coefficient is its monomial.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+
+import sympy as sp
+
+from .counting import polynomial_count, separable_count
+from .model import Model, check_positive_int
+from .symbols import IndexedSymbol, indexed
+
+__all__ = ["Polynomial", "SeparablePolynomial", "exponent_tuples"]
+
+
+def _compositions(total: int, n: int) -> Iterator[tuple[int, ...]]:
+    """Tuples of ``n`` non-negative ints summing to ``total``, lexicographically descending."""
+    if n == 1:
+        yield (total,)
+        return
+    for k in range(total, -1, -1):
+        for rest in _compositions(total - k, n - 1):
+            yield (k, *rest)
+
+
+def exponent_tuples(n_inputs: int, degree: int) -> tuple[tuple[int, ...], ...]:
+    """Every exponent tuple with ``k_1 + ... + k_n <= degree``, by total degree.
+
+    Enumerated directly, never by filtering the ``(d+1)^n`` grid.
+
+    Examples
+    ========
+
+    >>> from symmlp.polynomial import exponent_tuples
+    >>> exponent_tuples(2, 2)
+    ((0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2))
+    """
+    n = check_positive_int(n_inputs, "n_inputs")
+    d = check_positive_int(degree, "degree", minimum=0)
+    return tuple(k for t in range(d + 1) for k in _compositions(t, n))
+
+
+class _MonomialModel(Model):
+    """``y_o = sum_k a^{(o)}_k x^k`` over a fixed list of exponent tuples."""
+
+    n_inputs: int
+    n_outputs: int
+    degree: int
+
+    @property
+    def exponents(self) -> tuple[tuple[int, ...], ...]:
+        raise NotImplementedError
+
+    @cached_property
+    def monomials(self) -> tuple[sp.Expr, ...]:
+        """``x^k`` for each exponent tuple, in ``exponents`` order."""
+        return tuple(sp.Mul(*(x**e for x, e in zip(self.inputs, k))) for k in self.exponents)
+
+    def coefficients(self, output: int = 1) -> tuple[IndexedSymbol, ...]:
+        """The coefficient symbols of output ``output`` (1-based), in ``exponents`` order."""
+        if isinstance(output, bool) or not isinstance(output, int) or not (
+            1 <= output <= self.n_outputs
+        ):
+            raise ValueError(f"output must be an int in 1..{self.n_outputs}, got {output!r}")
+        n = len(self.exponents)
+        return self.params[(output - 1) * n : output * n]
+
+    @cached_property
+    def params(self) -> tuple[IndexedSymbol, ...]:
+        """``a_k`` per exponent tuple ``k`` (``a<o>_k`` per output ``o`` when several)."""
+        layers = [None] if self.n_outputs == 1 else range(1, self.n_outputs + 1)
+        return tuple(indexed("a", o, *k) for o in layers for k in self.exponents)
+
+    @property
+    def num_params(self) -> int:
+        return self.n_outputs * len(self.exponents)
+
+    def _build_output(self, theta, x):
+        coeffs = self.params if theta is None else theta
+        monomials = self.monomials
+        if x is not None:
+            monomials = [sp.Mul(*(v**e for v, e in zip(x, k))) for k in self.exponents]
+        n = len(monomials)
+        return sp.Matrix([
+            sp.Add(*(c * m for c, m in zip(coeffs[o * n : (o + 1) * n], monomials)))
+            for o in range(self.n_outputs)
+        ])
+
+    def _key(self) -> tuple:
+        return (self.n_inputs, self.degree, self.n_outputs)
+
+
+class Polynomial(_MonomialModel):
+    """The full polynomial ``sum over k_1+...+k_n <= d of a_k x_1^k_1 ... x_n^k_n``.
+
+    It keeps every cross term, at the price of ``C(n+d, d)`` coefficients per
+    output.  Coefficient ``a_k`` is named by its exponent tuple: ``a_1_1`` is
+    the coefficient of ``x_1*x_2``.
+
+    Parameters
+    ==========
+
+    n_inputs : int
+    degree : int
+        The total degree ``d >= 0``.
+    n_outputs : int
+
+    Examples
+    ========
+
+    >>> from symmlp import Polynomial
+    >>> p = Polynomial(2, 2)
+    >>> p
+    Polynomial(n_inputs=2, degree=2)
+    >>> p.num_params
+    6
+    >>> p.output[0]
+    a_0_0 + a_0_1*x_2 + a_0_2*x_2**2 + a_1_0*x_1 + a_1_1*x_1*x_2 + a_2_0*x_1**2
+    """
+
+    def __init__(self, n_inputs: int, degree: int, n_outputs: int = 1) -> None:
+        self._init(
+            n_inputs=check_positive_int(n_inputs, "n_inputs"),
+            degree=check_positive_int(degree, "degree", minimum=0),
+            n_outputs=check_positive_int(n_outputs, "n_outputs"),
+        )
+
+    @cached_property
+    def exponents(self) -> tuple[tuple[int, ...], ...]:
+        return exponent_tuples(self.n_inputs, self.degree)
+
+    @property
+    def num_params(self) -> int:
+        return self.n_outputs * polynomial_count(self.n_inputs, self.degree)
+
+    def spec(self) -> dict:
+        return {"n_inputs": self.n_inputs, "degree": self.degree, "n_outputs": self.n_outputs}
+
+    def __repr__(self) -> str:
+        extra = f", n_outputs={self.n_outputs}" if self.n_outputs != 1 else ""
+        return f"Polynomial(n_inputs={self.n_inputs}, degree={self.degree}{extra})"
+
+    def _latex_formula(self, printer) -> str:
+        n, d = self.n_inputs, self.degree
+        if n <= 3:
+            ks = "+".join(f"k_{i}" for i in range(1, n + 1))
+            xs = " ".join(f"x_{i}^{{k_{i}}}" for i in range(1, n + 1))
+        else:
+            ks = rf"k_1+\dots+k_{{{n}}}"
+            xs = rf"x_1^{{k_1}} \cdots x_{{{n}}}^{{k_{{{n}}}}}"
+        return rf"\sum_{{{ks} \le {d}}} a_{{k}}\, {xs}"
+
+
+class SeparablePolynomial(_MonomialModel):
+    """The post's per-coordinate polynomial, with no cross terms:
+
+    ``f(x) = a_0 + sum_{i=1}^{n} sum_{k=1}^{d} a_{k e_i} x_i^k``
+
+    one shared constant and ``d`` powers of each input alone, ``n*d + 1``
+    coefficients.  Coefficients are named by exponent tuple as in
+    :class:`Polynomial` (``a_0_2`` multiplies ``x_2**2``), so every separable
+    coefficient is also a full-polynomial coefficient.  It cannot represent
+    ``x_1*x_2``.
+
+    Examples
+    ========
+
+    >>> from symmlp import SeparablePolynomial
+    >>> s = SeparablePolynomial(2, 2)
+    >>> s.output[0]
+    a_0_0 + a_0_1*x_2 + a_0_2*x_2**2 + a_1_0*x_1 + a_2_0*x_1**2
+    >>> s.num_params
+    5
+    """
+
+    def __init__(self, n_inputs: int, degree: int) -> None:
+        self._init(
+            n_inputs=check_positive_int(n_inputs, "n_inputs"),
+            degree=check_positive_int(degree, "degree", minimum=0),
+            n_outputs=1,
+        )
+
+    @cached_property
+    def exponents(self) -> tuple[tuple[int, ...], ...]:
+        n = self.n_inputs
+        axis = [
+            tuple(k if j == i else 0 for j in range(n))
+            for i in range(n)
+            for k in range(1, self.degree + 1)
+        ]
+        return ((0,) * n, *axis)
+
+    @property
+    def num_params(self) -> int:
+        return separable_count(self.n_inputs, self.degree)
+
+    def spec(self) -> dict:
+        return {"n_inputs": self.n_inputs, "degree": self.degree}
+
+    def __repr__(self) -> str:
+        return f"SeparablePolynomial(n_inputs={self.n_inputs}, degree={self.degree})"
+
+    def _latex_formula(self, printer) -> str:
+        return (rf"a_{{0}} + \sum_{{i=1}}^{{{self.n_inputs}}} \sum_{{k=1}}^{{{self.degree}}}"
+                r" a_{i,k}\, x_i^{k}")

@@ -3,12 +3,20 @@ training, checks and LaTeX write-ups."""
 
 from .activations import activation_names as activation_names
 from .activations import get_activation as get_activation
+from .check import check as check
+from .compile import compile_model as compile
+from .compile import compile_model as compile_model
 from .counting import count as count
 from .counting import count_free_symbols as count_free_symbols
 from .counting import count_table as count_table
 from .counting import mlp_count as mlp_count
 from .counting import polynomial_count as polynomial_count
 from .counting import separable_count as separable_count
+from .derivation import backprop as backprop
+from .grad import gradient as gradient
+from .grad import hessian as hessian
+from .grad import jacobian as jacobian
+from .losses import loss_names as loss_names
 from .mlp import MLP as MLP
 from .polynomial import Polynomial as Polynomial
 from .polynomial import SeparablePolynomial as SeparablePolynomial

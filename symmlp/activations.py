@@ -22,8 +22,9 @@ __all__ = ["Activation", "get_activation", "activation_names", "np_sigmoid", "np
 
 
 def np_sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic sigmoid without overflow: ``1/(1+exp(-z)) = (1 + tanh(z/2))/2``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    """Logistic sigmoid without overflow, accurate in both tails."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def np_softplus(z: np.ndarray) -> np.ndarray:

@@ -34,7 +34,11 @@ def _check_size(v: Any, what: str, minimum: int) -> Any:
     if isinstance(v, sp.Basic):
         if not isinstance(v, sp.Expr):
             raise TypeError(f"{what} must be an int or a SymPy expression, got {v!r}")
-        return v
+        if not v.is_number:
+            return v
+        if not v.is_integer:
+            raise TypeError(f"{what} must be an integer >= {minimum}, got {v!r}")
+        v = int(v)
     if not _is_int(v):
         raise TypeError(f"{what} must be an int >= {minimum} or a SymPy symbol, got {v!r}")
     if v < minimum:
@@ -66,7 +70,7 @@ def mlp_count(widths: Sequence[Any]) -> Any:
     >>> mlp_count([n, m, 1])
     m*n + 2*m + 1
     """
-    if isinstance(widths, str | bytes) or len(widths) < 2:
+    if isinstance(widths, str | bytes) or not isinstance(widths, Sequence) or len(widths) < 2:
         raise ValueError(f"widths needs at least two entries, got {widths!r}")
     ws = [_check_size(w, f"widths[{i}]", 1) for i, w in enumerate(widths)]
     total = sum((a + 1) * b for a, b in zip(ws, ws[1:]))

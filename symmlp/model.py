@@ -45,6 +45,8 @@ def exact_number(value: Any, what: str = "value") -> sp.Expr:
     if isinstance(value, sp.Basic):
         if not (isinstance(value, sp.Expr) and value.is_number):
             raise TypeError(f"{what} must be a number, got the expression {value!r}")
+        if value.is_finite is not True or value.is_extended_real is False:
+            raise ValueError(f"{what} must be a finite real number, got {value!r}")
         return value
     if isinstance(value, bool) or isinstance(value, str | bytes):
         raise TypeError(f"{what} must be a number (int, Fraction, float or SymPy), got {value!r}")
@@ -74,6 +76,9 @@ class Model:
         raise AttributeError(
             f"{type(self).__name__} is immutable; build a new model instead of setting {name!r}"
         )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
     def _init(self, **fields: Any) -> None:
         for name, value in fields.items():

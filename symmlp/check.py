@@ -1,0 +1,178 @@
+"""Symbolic vs numeric agreement: one report, three independent comparisons.
+
+For every parameter, at a random exact point:
+
+1. backprop vs direct: the chain-rule gradient against ``sympy.diff`` of the
+   expanded loss, compared exactly (Rational) or to 40 significant digits;
+2. compiled NumPy vs the exact gradient evaluated at the same point;
+3. compiled NumPy vs central finite differences of the compiled loss.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .compile import compile_model
+from .derivation import backprop
+from .losses import Loss
+
+__all__ = ["check", "CheckReport", "CheckRow"]
+
+DIGITS = 50
+EXACT_TOL = sp.Float(10) ** -40
+NUMPY_RTOL = 1e-9
+FD_RTOL = 1e-5
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One parameter's comparisons (errors are absolute; ``None`` when skipped)."""
+
+    param: sp.Symbol
+    exact: float
+    direct_error: float | None
+    numpy_error: float
+    fd_error: float
+    ok: bool
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The result of :func:`check`; ``ok`` is True when every row agrees."""
+
+    model: object
+    loss: str
+    rows: tuple[CheckRow, ...]
+    direct_skipped: str | None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.rows)
+
+    def max_error(self, column: str) -> float:
+        values = [getattr(r, column) for r in self.rows if getattr(r, column) is not None]
+        return max(values, default=0.0)
+
+    def __str__(self) -> str:
+        head = f"check({self.model!r}, loss={self.loss!r}): {'OK' if self.ok else 'DISAGREE'}"
+        lines = [head,
+                 f"{'parameter':>12} {'dl/dθ (exact)':>22} {'|bp − direct|':>14} "
+                 f"{'|numpy − exact|':>16} {'|numpy − fd|':>13}  ok"]
+        for r in self.rows:
+            direct = "skipped" if r.direct_error is None else f"{r.direct_error:.1e}"
+            lines.append(f"{str(r.param):>12} {r.exact:>22.15g} {direct:>14} "
+                         f"{r.numpy_error:>16.1e} {r.fd_error:>13.1e}  {'yes' if r.ok else 'NO'}")
+        lines.append(
+            f"max errors: backprop vs direct {self.max_error('direct_error'):.1e} (exact: 0 or "
+            f"< 1e-40 relative), numpy vs exact {self.max_error('numpy_error'):.1e}, "
+            f"numpy vs finite differences {self.max_error('fd_error'):.1e}"
+        )
+        if self.direct_skipped:
+            lines.append(self.direct_skipped)
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def _rational(rng: random.Random, lo: int = -9, hi: int = 9) -> sp.Rational:
+    return sp.Rational(rng.randint(lo, hi), rng.randint(1, 9)) / 2
+
+
+def _targets(loss: str, m: int, rng: random.Random) -> list[sp.Rational]:
+    if loss == "softmax_ce":
+        k = rng.randrange(m)
+        return [sp.Integer(int(i == k)) for i in range(m)]
+    if loss == "bce":
+        return [sp.Rational(rng.randint(0, 4), 4) for _ in range(m)]
+    return [_rational(rng) for _ in range(m)]
+
+
+def _agree_exactly(a: sp.Expr, b: sp.Expr) -> float:
+    diff = a - b
+    if diff.is_Rational:
+        return float(abs(diff))
+    value, scale = abs(sp.N(diff, DIGITS)), max(abs(sp.N(a, DIGITS)), 1)
+    return float(value) if value > EXACT_TOL * scale else 0.0
+
+
+def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: int = 120,
+          fd_step: float = 1e-6) -> CheckReport:
+    """Compare the symbolic gradient with the direct, compiled and numeric ones.
+
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+    loss : str
+    seed : int
+        Chooses the random Rational point (parameters, inputs, targets).
+    direct_max_params : int
+        ``sympy.diff`` of the expanded loss is quadratic in size; above this
+        many parameters that column is skipped (and the report says so).
+    fd_step : float
+        The central finite-difference step.
+
+    Returns
+    =======
+
+    CheckReport
+        ``.ok``, ``.rows`` (one per parameter) and a readable ``str``.
+
+    Examples
+    ========
+
+    >>> from symmlp import MLP, check
+    >>> report = check(MLP([2, 2, 1], activation="relu"))
+    >>> report.ok, len(report.rows)
+    (True, 9)
+    >>> report.max_error("direct_error")
+    0.0
+    """
+    derivation = backprop(model, loss)
+    compiled = compile_model(model, derivation.loss)
+    rng = random.Random(seed)
+    theta = [_rational(rng) for _ in model.params]
+    x = [_rational(rng) for _ in model.inputs]
+    y = _targets(derivation.loss.name, model.n_outputs, rng)
+    point = {**dict(zip(model.params, theta)), **dict(zip(model.inputs, x)),
+             **dict(zip(model.targets, y))}
+
+    exact = {p: g.xreplace(point) for p, g in derivation.expand().items()}
+    skipped = None
+    if model.num_params <= direct_max_params:
+        ell = derivation.loss_expression()
+        direct = {p: sp.diff(ell, p).xreplace(point) for p in model.params}
+    else:
+        direct = None
+        skipped = (f"backprop vs direct skipped: {model.num_params} parameters > "
+                   f"direct_max_params={direct_max_params}")
+
+    t = np.array([float(v) for v in theta])
+    X = np.array([[float(v) for v in x]])
+    Y = np.array([[float(v) for v in y]])
+    _, g_numpy = compiled.loss_and_grad(t, X, Y)
+
+    g_fd = np.empty_like(t)
+    for i in range(t.size):
+        step = np.zeros_like(t)
+        step[i] = fd_step
+        plus = compiled.loss_and_grad(t + step, X, Y)[0]
+        minus = compiled.loss_and_grad(t - step, X, Y)[0]
+        g_fd[i] = (plus - minus) / (2 * fd_step)
+
+    rows = []
+    for i, p in enumerate(model.params):
+        value = float(sp.N(exact[p], DIGITS))
+        d_err = None if direct is None else _agree_exactly(exact[p], direct[p])
+        n_err = abs(g_numpy[i] - value)
+        f_err = abs(g_numpy[i] - g_fd[i])
+        ok = ((d_err is None or d_err == 0.0)
+              and n_err <= NUMPY_RTOL * max(1.0, abs(value))
+              and f_err <= FD_RTOL * max(1.0, abs(value)))
+        rows.append(CheckRow(p, value, d_err, n_err, f_err, ok))
+    return CheckReport(model, derivation.loss.name, tuple(rows), skipped)
+

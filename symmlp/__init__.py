@@ -4,7 +4,7 @@ training, checks and LaTeX write-ups."""
 from .activations import activation_names as activation_names
 from .activations import get_activation as get_activation
 from .check import check as check
-from .compile import compile_model as compile
+from .compile import compile_model as compile  # noqa: F401  (the public name)
 from .compile import compile_model as compile_model
 from .counting import count as count
 from .counting import count_free_symbols as count_free_symbols

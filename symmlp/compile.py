@@ -152,7 +152,9 @@ class CompiledModel:
             if Y.dtype.kind in "iu" and (Y.ndim == 1 or (Y.ndim == 2 and Y.shape[1] == 1 and m > 1)):
                 idx = Y.reshape(-1)
                 if idx.size and (idx.min() < 0 or idx.max() >= m):
-                    raise ValueError(f"class indices in Y must lie in 0..{m - 1}, got {idx.min()}..{idx.max()}")
+                    raise ValueError(
+                        f"class indices in Y must lie in 0..{m - 1}, got {idx.min()}..{idx.max()}"
+                    )
                 Y = np.eye(m)[idx]
         Y = _check_array(Y, "Y", m, "batch, outputs")
         if Y.shape[0] != batch:

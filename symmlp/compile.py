@@ -95,7 +95,11 @@ def _check_array(a, name: str, ncols: int, what: str) -> np.ndarray:
     if a.dtype.kind not in "fiu" or a.dtype.kind == "c":
         raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
     if a.ndim != 2 or a.shape[1] != ncols or a.shape[0] == 0:
-        fix = f"; for one sample use {name}.reshape(1, -1)" if a.ndim == 1 else ""
+        fix = ""
+        if a.ndim == 1 and ncols == 1:
+            fix = f"; for {a.shape[0]} samples of one column use {name}.reshape(-1, 1)"
+        elif a.ndim == 1 and a.shape[0] == ncols:
+            fix = f"; for one sample use {name}.reshape(1, -1)"
         raise ValueError(f"{name} must have shape (B, {ncols}) ({what}), got {a.shape}{fix}")
     if a.dtype != np.float64:
         a = a.astype(np.float64)
@@ -156,6 +160,9 @@ class CompiledModel:
                         f"class indices in Y must lie in 0..{m - 1}, got {idx.min()}..{idx.max()}"
                     )
                 Y = np.eye(m)[idx]
+            elif Y.ndim == 1:
+                raise ValueError(f"softmax_ce targets of shape {Y.shape} must be integer class indices, "
+                                 f"got dtype {Y.dtype}; or give one-hot rows of shape (B, {m})")
         Y = _check_array(Y, "Y", m, "batch, outputs")
         if Y.shape[0] != batch:
             raise ValueError(f"Y has {Y.shape[0]} rows but X has {batch}; they must match")

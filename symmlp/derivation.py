@@ -254,10 +254,12 @@ class Derivation:
         env: dict[sp.Symbol, sp.Expr] = {}
         grads: dict[sp.Symbol, sp.Expr] = {}
         for eq in self.index:
+            if eq.kind == "loss":
+                continue
             value = eq.rhs.xreplace(env)
             if eq.kind == "gradient":
                 grads[eq.lhs] = value
-            elif eq.kind != "loss":
+            else:
                 env[eq.lhs] = value
         return {p: grads[p] for p in self.model.params}
 
@@ -265,7 +267,7 @@ class Derivation:
         """The explicit per-sample loss ``l(x, y; theta)``."""
         out = self.model.output
         z = out if self.is_polynomial else self.model.preactivation(self.model.n_layers)
-        return self.loss.sample(list(z), list(out), list(self.model.targets))
+        return self.loss.sample(list(z), list(out), list(self.model.targets), expand_square=True)
 
     # --------------------------------------------------------------------- printing
     def __str__(self) -> str:

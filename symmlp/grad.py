@@ -7,7 +7,7 @@ import sympy as sp
 from .derivation import backprop
 from .losses import Loss
 
-__all__ = ["gradient", "jacobian", "hessian"]
+__all__ = ["gradient", "jacobian", "hessian", "real_symbols"]
 
 _METHODS = ("backprop", "direct")
 
@@ -41,7 +41,8 @@ def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> dict[
     >>> g = gradient(Polynomial(1, 2))
     >>> g[Polynomial(1, 2).params[2]]
     x_1**2*(a_0 + a_1*x_1 + a_2*x_1**2 - y_1)
-    >>> g == gradient(Polynomial(1, 2), method="direct")
+    >>> direct = gradient(Polynomial(1, 2), method="direct")
+    >>> all((g[p] - direct[p]).expand() == 0 for p in g)
     True
     """
     if method not in _METHODS:
@@ -49,8 +50,40 @@ def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> dict[
     derivation = backprop(model, loss)
     if method == "backprop":
         return derivation.expand()
-    ell = derivation.loss_expression()
-    return {p: sp.diff(ell, p) for p in model.params}
+    real, back = real_symbols(model)
+    ell = derivation.loss_expression().xreplace(real)
+    return {p: sp.diff(ell, real[p]).xreplace(back) for p in model.params}
+
+
+def real_symbols(model) -> tuple[dict, dict]:
+    """``({symbol: real Dummy}, {real Dummy: symbol})`` for every symbol of ``model``.
+
+    Differentiate over real symbols: for plain ones SymPy decides whether
+    ``tanh(P)`` is real by taking gcds of ``P``'s imaginary part, which hangs
+    when ``P`` is a sizeable polynomial (polynomial hidden layers).
+
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+
+    Returns
+    =======
+
+    tuple of two dicts
+        Over the parameters, inputs and targets.
+
+    Examples
+    ========
+
+    >>> from symmlp.mlp import MLP
+    >>> from symmlp.grad import real_symbols
+    >>> real, back = real_symbols(MLP([1, 1]))
+    >>> [(s, r.is_real, back[r] == s) for s, r in real.items()]
+    [(W1_1_1, True, True), (b1_1, True, True), (x_1, True, True), (y_1, True, True)]
+    """
+    real = {s: sp.Dummy(s.name, real=True) for s in (*model.params, *model.inputs, *model.targets)}
+    return real, {r: s for s, r in real.items()}
 
 
 def jacobian(model) -> sp.Matrix:
@@ -68,11 +101,15 @@ def jacobian(model) -> sp.Matrix:
     """
     if not hasattr(model, "weights"):
         return model.output.jacobian(model.inputs)
-    J = sp.eye(model.n_inputs)
+    J = None
     for l in range(1, model.n_layers + 1):
-        sigma = model.sigma(l)
-        scale = model.preactivation(l).applyfunc(sigma.derivative)
-        J = sp.diag(*scale) * model.weight(l) * J
+        W = model.weight(l)
+        scale = model.preactivation(l).applyfunc(model.sigma(l).derivative)
+        # explicit sums, not Matrix products: those multiply by zero, and 0*tanh(P) asks
+        # whether tanh(P) is finite, which hangs for a sizeable polynomial P
+        WJ = W if J is None else sp.Matrix(W.rows, J.cols, lambda i, j, W=W, J=J: sp.Add(
+            *(W[i, k] * J[k, j] for k in range(W.cols))))
+        J = sp.Matrix(W.rows, WJ.cols, lambda i, j, WJ=WJ, scale=scale: scale[i] * WJ[i, j])
     return J
 
 
@@ -96,6 +133,9 @@ def hessian(model, loss: str | Loss = "mse", max_params: int = 40) -> sp.Matrix:
             f"the Hessian of a model with {model.num_params} parameters has "
             f"{model.num_params ** 2} entries; allowed up to max_params={max_params} parameters"
         )
-    g = gradient(model, loss)
-    params = model.params
-    return sp.Matrix(len(params), len(params), lambda i, j: sp.diff(g[params[i]], params[j]))
+    real, back = real_symbols(model)
+    g = [v.xreplace(real) for v in gradient(model, loss).values()]
+    params = [real[p] for p in model.params]
+    H = sp.Matrix(len(params), len(params), lambda i, j: sp.diff(g[i], params[j]))
+    with sp.evaluate(False):  # the entries are already evaluated; rebuilding them can hang
+        return H.xreplace(back)

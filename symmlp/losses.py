@@ -56,11 +56,19 @@ class Loss:
                 f"{model.n_outputs}; for one output use 'bce' (sigmoid output) or 'mse'"
             )
 
-    def sample(self, z: Sequence[sp.Expr], yhat: Sequence[sp.Expr], y: Sequence[sp.Expr]
-               ) -> sp.Expr:
+    def sample(self, z: Sequence[sp.Expr], yhat: Sequence[sp.Expr], y: Sequence[sp.Expr],
+               *, expand_square: bool = False) -> sp.Expr:
         """The exact per-sample loss from the output pre-activations ``z``, outputs
-        ``yhat`` and targets ``y``."""
+        ``yhat`` and targets ``y``.
+
+        ``expand_square=True`` writes mse as ``yhat**2/2 - yhat*y + y**2/2``, for
+        explicit outputs: SymPy can hang building ``(tanh(P) - y)**2`` for a large
+        polynomial ``P`` (``Add._eval_power`` asks whether ``tanh(P)`` is infinite,
+        which takes gcds of ``P``'s imaginary part).
+        """
         if self.name == "mse":
+            if expand_square:
+                return sp.Add(*(a**2 / 2 - a * t + t**2 / 2 for a, t in zip(yhat, y)))
             return sp.Add(*((a - t) ** 2 for a, t in zip(yhat, y))) / 2
         if self.name == "bce":
             return sp.Add(*(-(t * sp.log(a) + (1 - t) * sp.log(1 - a)) for a, t in zip(yhat, y)))

@@ -176,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"symmlp: error: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `symmlp count ... | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("symmlp: interrupted", file=sys.stderr)
         return 130

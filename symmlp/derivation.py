@@ -167,7 +167,7 @@ class Derivation:
             l, A_in = layer.index, self._input_code(layer)
             if l < L:
                 nxt = self.layers[l]
-                back = (f"W{l + 1}ᵀ Δ{l + 1}", rf"{nxt.w_tex}^\top \Delta^{{({l + 1})}}",
+                back = (f"W{l + 1}ᵀ Δ{l + 1}", rf"{{{nxt.w_tex}}}^{{\top}} \Delta^{{({l + 1})}}",
                         f"D{l + 1} @ W{l + 1}")
                 dsig = self._dsig(layer)
                 if dsig is None:
@@ -180,7 +180,7 @@ class Derivation:
             W = layer.w_code
             add("gradient", l, f"∂L/∂{W}", f"Δ{l} {A_in}ᵀ",
                 rf"\frac{{\partial L}}{{\partial {layer.w_tex}}}",
-                rf"\Delta^{{({l})}} {_tex(A_in)}^\top", f"d{W} = D{l}.T @ {A_in}",
+                rf"\Delta^{{({l})}} {{{_tex(A_in)}}}^{{\top}}", f"d{W} = D{l}.T @ {A_in}",
                 f"{layer.n_out} × {layer.n_in}")
             if layer.has_bias:
                 add("gradient", l, f"∂L/∂b{l}", f"Δ{l} 1", rf"\frac{{\partial L}}{{\partial b^{{({l})}}}}",

@@ -433,11 +433,6 @@ def _section(name: str) -> str:
     return f"\\section*{{{name}}}\n"
 
 
-def _fix_transpose(tex: str) -> str:
-    """``A^{(1)}^\\top`` (a double superscript, an error) -> ``{A^{(1)}}^{\\top}``."""
-    return re.sub(r"((?:\\[A-Za-z]+|[A-Za-z])\^\{\(\d+\)\})\^\\top", r"{\1}^{\\top}", tex)
-
-
 def _display(tex: str) -> str:
     return f"\\[\n{tex}\n\\]\n"
 
@@ -540,7 +535,7 @@ def _matrix_rows(equations, shapes: bool = True) -> list[str]:
     for e in equations:
         shape = e.shape.replace("×", r"\times")
         where = "" if e.shape == "scalar" or not shapes else rf" && \in {_reals(shape)}"
-        rows.append(f"{_fix_transpose(e.lhs_latex)} &= {_fix_transpose(e.rhs_latex)}{where}")
+        rows.append(f"{e.lhs_latex} &= {e.rhs_latex}{where}")
     return rows
 
 

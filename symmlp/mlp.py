@@ -206,8 +206,8 @@ class MLP(Model):
 
     def __repr__(self) -> str:
         s = self.spec()
-        return (f"MLP({s['widths']}, activation={s['activation']!r}, "
-                f"output_activation={s['output_activation']!r})")
+        hidden = f"activation={s['activation']!r}, " if self.n_layers > 1 else ""
+        return f"MLP({s['widths']}, {hidden}output_activation={s['output_activation']!r})"
 
     def _latex_formula(self, printer) -> str:
         text = "x"

@@ -100,7 +100,7 @@ _REGISTRY: dict[str, Activation] = {
             "relu", r"\operatorname{ReLU}",
             lambda z: sp.Max(0, z), lambda z: sp.Heaviside(z, 0),
             np_relu, lambda z, a: (z > 0).astype(z.dtype),
-            "np.maximum({z}, 0.0)", "({z} > 0)",
+            "np.maximum({z}, 0.0)", "{z} > 0",
         ),
         Activation(
             "sigmoid", r"\sigma",

@@ -224,3 +224,20 @@ def test_repr_and_random_batches_keep_order_of_params():
     X, Y = RNG.normal(size=(6, 2)), RNG.normal(size=(6, 1))
     residual = f.forward(theta, X) - Y
     assert f.loss_and_grad(theta, X, Y)[1][k] == pytest.approx(residual.mean())
+
+
+@pytest.mark.parametrize("loss, out", [("mse", "identity"), ("mse", "tanh"), ("bce", "sigmoid")])
+def test_generated_code_frees_every_batch_intermediate_after_its_last_use(loss, out):
+    import re
+
+    source = compile_model(MLP([3, 4, 4, 1], activation="relu", output_activation=out), loss).source
+    body = source.split("def loss_and_grad")[1].splitlines()
+    assigned = {m[1] for line in body if (m := re.match(r"\s+([ADZE]\d*|LSE|Zmax) = ", line))} - {"A0"}
+    deleted = {name.strip() for line in body if line.strip().startswith("del ")
+               for name in line.strip()[4:].split(",")}
+    assert assigned <= deleted
+    code = [line for line in body if not line.strip().startswith("#")]
+    for name in deleted:  # never used after it is deleted
+        k = max(k for k, line in enumerate(code)
+                if line.strip().startswith("del ") and re.search(rf"\b{name}\b", line))
+        assert not re.search(rf"\b{name}\b", "\n".join(code[k + 1:]))

@@ -2,6 +2,7 @@
 training, checks and LaTeX write-ups."""
 
 from . import approx as approx
+from . import claims as claims
 from . import datasets as datasets
 from .activations import activation_names as activation_names
 from .activations import get_activation as get_activation

@@ -116,7 +116,7 @@ def cmd_relu(args) -> int:
 
 
 def cmd_collapse(args) -> int:
-    from .approx import polynomial_collapse
+    from .claims import polynomial_collapse
 
     result = polynomial_collapse(args.activation, args.depth, args.width)
     print(result)
@@ -128,14 +128,15 @@ def cmd_collapse(args) -> int:
 
 
 def cmd_blind_spot(args) -> int:
-    from .approx import separable_blind_spot
+    from .claims import separable_blind_spot
 
     print(separable_blind_spot(args.samples, args.seed, args.degree))
     return 0
 
 
 def cmd_epsilon(args) -> int:
-    from .approx import error_curves, parameters_for_epsilon
+    from .approx import error_curves
+    from .claims import parameters_for_epsilon
 
     result = parameters_for_epsilon(epsilons=args.eps)
     print(result)
@@ -150,7 +151,7 @@ def cmd_epsilon(args) -> int:
 
 
 def cmd_criteria(args) -> int:
-    from .approx import criteria_table
+    from .claims import criteria_table
 
     print(criteria_table())
     return 0
@@ -175,7 +176,7 @@ def run(args) -> int:
     if getattr(args, "approx_func", None) is not None:
         return args.approx_func(args)
     if args.all_plots:
-        from .approx import run_all
+        from .claims import run_all
 
         result = run_all(args.all_plots)
         for name, path in result["plots"].items():

@@ -187,7 +187,7 @@ def _training(folder: TourFolder, log) -> str:
 
 
 def _approximation(folder: TourFolder, log) -> str:
-    from .approx import run_all
+    from .claims import run_all
 
     results = run_all(folder.path("approx/staircase.png").parent)
     parts = [

@@ -62,7 +62,7 @@ def test_plots_refuse_bad_input(tmp_path):
 
 @pytest.mark.slow
 def test_run_all_writes_every_plot(tmp_path):
-    from symmlp.approx import run_all
+    from symmlp.claims import run_all
 
     (tmp_path / "keep.txt").write_text("user file")
     result = run_all(tmp_path)

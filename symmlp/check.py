@@ -81,7 +81,9 @@ class CheckReport:
 
 
 def _rational(rng: random.Random, lo: int = -9, hi: int = 9) -> sp.Rational:
-    return sp.Rational(rng.randint(lo, hi), rng.randint(1, 9)) / 2
+    """A nonzero Rational: a zero weight would make whole gradient rows trivially 0."""
+    numerator = rng.choice([k for k in range(lo, hi + 1) if k])
+    return sp.Rational(numerator, rng.randint(1, 9)) / 2
 
 
 def _targets(loss: str, m: int, rng: random.Random) -> list[sp.Rational]:

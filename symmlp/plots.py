@@ -1,7 +1,7 @@
 """PNG figures of the approximation results (matplotlib, Agg backend).
 
-Each function takes results already computed by :mod:`symmlp.approx` (or the
-counts of :mod:`symmlp.counting`) and a path, writes one PNG and returns the
+Each function takes results already computed by :mod:`symmlp.approx` and
+:mod:`symmlp.claims` (or the counts of :mod:`symmlp.counting`) and a path, writes one PNG and returns the
 path.
 """
 

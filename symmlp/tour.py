@@ -174,10 +174,10 @@ def _training(folder: TourFolder, log) -> str:
     grid = np.linspace(-np.pi, np.pi, 400)[:, None]
     ax1.plot(grid, np.sin(grid), "k", lw=3, alpha=0.3, label="sin(x)")
     ax1.plot(grid, result.predict(grid), "C0", label="[1,16,1] tanh MLP")
-    ax1.set(xlabel="x", ylabel="y", title="fit")
+    ax1.set(xlabel="x", ylabel="y", title="sin(x) and the trained network")
     ax1.legend()
     ax2.semilogy(result.losses)
-    ax2.set(xlabel="step", ylabel="loss (mse)", title="gradient descent")
+    ax2.set(xlabel="step", ylabel="loss = ½ mean squared error", title="gradient descent")
     fig.tight_layout()
     fig.savefig(folder.path("fit_sin.png"), dpi=90)
     plt.close(fig)

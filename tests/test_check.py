@@ -96,8 +96,9 @@ def test_rows_exact_value_matches_numpy():
 
 def test_relu_kink_points_are_avoided():
     model = MLP([1, 2, 2, 1], activation="relu")
-    for seed in (19, 24):  # seeds whose first draw puts a ReLU pre-activation exactly at 0
-        assert check_module._near_relu_kink(*_first_draw(model, seed))
+    kinked = [seed for seed in range(400) if check_module._near_relu_kink(*_first_draw(model, seed))]
+    assert kinked, "no seed's first draw lands on a ReLU kink; the test needs one"
+    for seed in kinked[:2]:
         assert check(model, seed=seed).ok
 
 

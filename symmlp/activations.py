@@ -73,11 +73,11 @@ class Activation:
     polynomial_degree: int | None = None
 
     def __call__(self, z: sp.Expr) -> sp.Expr:
-        return self.sympy_form(sp.sympify(z))
+        return self.sympy_form(sp.sympify(z, strict=True))
 
     def derivative(self, z: sp.Expr) -> sp.Expr:
         """The exact derivative ``sigma'(z)``."""
-        return self.sympy_derivative(sp.sympify(z))
+        return self.sympy_derivative(sp.sympify(z, strict=True))
 
     @property
     def is_polynomial(self) -> bool:

@@ -158,10 +158,44 @@ def bernstein(f: Target, n: int, interval: Sequence[Any] = (0, 1)) -> sp.Expr:
     nodes = [a + sp.Rational(k, n) * (b - a) for k in range(n + 1)]
     if expr is not None:
         values = [expr.subs(x, node) for node in nodes]
+        bad = [(node, v) for node, v in zip(nodes, values) if not _exact_real_finite(v)]
     else:
-        values = [sp.Float(v) for v in numeric(np.array([float(v) for v in nodes]))]
+        raw = np.asarray(_raw_values(f, np.array([float(v) for v in nodes])))
+        raw = np.broadcast_to(raw.reshape(-1) if raw.size > 1 else raw.reshape(()), (n + 1,))
+        ok = np.isfinite(raw) & (np.imag(raw) == 0)
+        bad = [(node, v) for node, v, good in zip(nodes, raw.tolist(), ok) if not good]
+        values = [] if bad else [sp.Float(float(np.real(v))) for v in raw]
+    if bad:
+        node, v = bad[0]
+        name = expr if expr is not None else getattr(f, "__name__", repr(f))
+        raise ValueError(f"bernstein: f = {name} is not finite and real at the node {x} = {node} "
+                         f"of the interval [{a}, {b}] (value {v}); choose an interval where f is "
+                         "defined")
     t = (x - a) / (b - a)
     return sp.Add(*(v * sp.binomial(n, k) * t**k * (1 - t) ** (n - k) for k, v in enumerate(values)))
+
+
+def _exact_real_finite(v: sp.Expr) -> bool:
+    """Whether the exact value ``v`` is a finite real number (undecided: checked numerically)."""
+    real, finite = v.is_extended_real, v.is_finite
+    if real is False or finite is False:
+        return False
+    if real and finite:
+        return True
+    approx = v.evalf(30)
+    return bool(approx.is_extended_real and approx.is_finite)
+
+
+def _raw_values(f: Callable[..., Any], t: np.ndarray) -> np.ndarray:
+    """A callable's values at ``t`` before any conversion to float (complex values kept)."""
+    with np.errstate(all="ignore"):
+        y = np.asarray(f(t))
+    if y.size not in (1, t.size):
+        raise ValueError(f"f returned {y.size} values for {t.size} inputs; it must work "
+                         "elementwise on a 1-d NumPy array")
+    if not (np.issubdtype(y.dtype, np.number) or y.dtype == np.bool_):
+        y = y.astype(np.complex128)
+    return y
 
 
 def _bernstein_numeric(values: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -52,6 +52,14 @@ def _target(args) -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     return expr, _interval(args.interval)
 
 
+def _check_plots(folder: str | None) -> None:
+    """Create the ``--plots`` folder up front (never its parents), before any long computation."""
+    if folder:
+        from .plots import make_dir
+
+        make_dir(folder)
+
+
 def _show_network(net, f, interval, grid: int) -> None:
     from .approx import sup_error
 
@@ -67,6 +75,7 @@ def cmd_bernstein(args) -> int:
     from .approx import bernstein, sup_error
 
     f, interval = _target(args)
+    _check_plots(args.plots)
     poly = bernstein(f, args.n, interval)
     print(f"Bernstein polynomial B_{args.n} of {f} on [{interval[0]}, {interval[1]}]:")
     text = str(poly)
@@ -89,6 +98,7 @@ def cmd_staircase(args) -> int:
     from .approx import sigmoid_staircase
 
     f, interval = _target(args)
+    _check_plots(args.plots)
     net = sigmoid_staircase(f, args.steps, args.sharpness, interval)
     _show_network(net, f, interval, args.grid)
     if args.plots:
@@ -106,6 +116,7 @@ def cmd_relu(args) -> int:
     from .approx import relu_interpolant
 
     f, interval = _target(args)
+    _check_plots(args.plots)
     net = relu_interpolant(f, args.knots, interval)
     _show_network(net, f, interval, args.grid)
     if args.plots:
@@ -138,6 +149,7 @@ def cmd_epsilon(args) -> int:
     from .approx import error_curves
     from .claims import parameters_for_epsilon
 
+    _check_plots(args.plots)
     result = parameters_for_epsilon(epsilons=args.eps)
     print(result)
     if args.plots:
@@ -178,6 +190,7 @@ def run(args) -> int:
     if args.all_plots:
         from .claims import run_all
 
+        _check_plots(args.all_plots)
         result = run_all(args.all_plots)
         for name, path in result["plots"].items():
             print(f"wrote {path}  ({name})")

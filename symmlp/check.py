@@ -125,14 +125,15 @@ def _near_relu_kink(model, theta, x) -> bool:
 
 
 def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: int = 120,
-          fd_step: float = 1e-6) -> CheckReport:
+          fd_step: float = 1e-6, max_params: int = 400) -> CheckReport:
     """Compare the symbolic gradient with the direct, compiled and numeric ones.
 
     Parameters
     ==========
 
     model : MLP, Polynomial or SeparablePolynomial
-    loss : str
+    loss : str or Loss
+        ``"mse"``, ``"bce"`` (sigmoid output) or ``"softmax_ce"`` (logits).
     seed : int
         Chooses the random Rational point (parameters, inputs, targets); a point
         where a ReLU pre-activation lies within 1e-3 of 0 is drawn again.
@@ -141,6 +142,9 @@ def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: 
         many parameters that column is skipped (and the report says so).
     fd_step : float
         The central finite-difference step.
+    max_params : int
+        Larger models are refused: the exact column costs time linear in the
+        model's expanded size.
 
     Returns
     =======
@@ -158,6 +162,11 @@ def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: 
     >>> report.max_error("direct_error")
     0.0
     """
+    if model.num_params > max_params:
+        raise ValueError(
+            f"check evaluates every parameter's exact gradient; the model has {model.num_params} "
+            f"parameters, allowed up to max_params={max_params}: check a narrower net of the same depth"
+        )
     derivation = backprop(model, loss)
     compiled = compile_model(model, derivation.loss)
     rng = random.Random(seed)

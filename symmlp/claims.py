@@ -580,8 +580,7 @@ def run_all(out_dir: Any) -> dict[str, Any]:
 
     from . import plots
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = plots.make_dir(Path(out_dir))
     f, interval = sp.sin(_X), (-sp.pi, sp.pi)
     degrees = (2, 4, 8, 16)
     polys = {n: bernstein(f, n, interval) for n in degrees}

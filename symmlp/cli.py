@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from .activations import activation_names
+
 __all__ = ["main", "parse_ints", "UsageError"]
 
 _EXTENSIONS = ("symmlp.bench", "symmlp.train_cli", "symmlp.latex_cli", "symmlp.approx_cli",
@@ -63,7 +65,7 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("widths", help="layer widths, comma-separated, e.g. 2,3,1")
     p.add_argument("--activation", "-a", default="tanh", type=_activation_arg,
                    help="hidden activation, or one per hidden layer comma-separated "
-                        "(relu, sigmoid, tanh, identity, softplus, square, cube); default tanh")
+                        f"({', '.join(activation_names())}); default tanh")
     p.add_argument("--output-activation", default="identity",
                    help="output layer activation (default identity; sigmoid for --loss bce)")
 
@@ -75,10 +77,18 @@ def model_from_args(args: argparse.Namespace):
                output_activation=args.output_activation)
 
 
+SHOW_MAX_PARAMS = 200
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     model = model_from_args(args)
     print(repr(model))
     print(f"{model.num_params} parameters")
+    if model.num_params > SHOW_MAX_PARAMS and not args.full:
+        print(f"y = {sp.latex(model)[len(chr(92) + 'hat{y} = '):]}")
+        print(f"(the expanded expression is not built above {SHOW_MAX_PARAMS} parameters: "
+              f"pass --full to build and print it)")
+        return 0
     for k, expr in enumerate(model.output, start=1):
         if args.latex:
             print(sp.latex(expr))
@@ -113,6 +123,9 @@ def cmd_count(args: argparse.Namespace) -> int:
     if len(widths) == 3 and widths[-1] == 1:
         n, m = sp.symbols("n m", positive=True, integer=True)
         print(f"for [n, m, 1]: {mlp_count([n, m, 1])}")
+    if len(widths) >= 3:
+        print()
+        print(count_table(hidden=widths[1]))
     return 0
 
 
@@ -136,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print an MLP's output as an exact SymPy expression.")
     add_model_arguments(p)
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of SymPy text")
+    p.add_argument("--full", action="store_true",
+                   help=f"build and print the expanded output even above {SHOW_MAX_PARAMS} parameters")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("count", help="parameter counts: MLP widths or a polynomial's (n, d)",
@@ -179,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `symmlp count ... | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a folder or file that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"symmlp: error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("symmlp: interrupted", file=sys.stderr)
         return 130

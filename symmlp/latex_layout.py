@@ -213,7 +213,13 @@ def doc_latex(expr: sp.Basic) -> str:
     >>> print(doc_latex(sp.Max(0, z)))
     \\operatorname{ReLU}\\!\\left(z\\right)
     """
-    return _PRINTER.doprint(_name_sigmoids(sp.sympify(expr)))
+    if isinstance(expr, str | bytes):
+        raise TypeError(f"doc_latex needs a SymPy expression or a number, not a string: {expr!r}")
+    try:
+        expr = sp.sympify(expr, strict=True)
+    except sp.SympifyError:
+        raise TypeError(f"doc_latex needs a SymPy expression or a number, got {expr!r}") from None
+    return _PRINTER.doprint(_name_sigmoids(expr))
 
 
 # --------------------------------------------------------------------------- breaking
@@ -390,7 +396,7 @@ def break_expr(expr: sp.Expr, width: float = TEXT_WIDTH_EM) -> list[str]:
         raise TypeError(f"expr must be a SymPy expression, got {expr!r}")
     if width <= 0:
         raise ValueError(f"width must be positive (em), got {width!r}")
-    return _lines(_name_sigmoids(sp.sympify(expr)), width)
+    return _lines(_name_sigmoids(expr), width)
 
 
 # ------------------------------------------------------------------------- align rows

@@ -30,11 +30,36 @@ __all__ = [
 ]
 
 
+def make_dir(folder: Any) -> Path:
+    """Create the folder ``folder`` if missing, but never its parents.
+
+    A missing parent is refused with a ``ValueError`` naming it, so a mistyped
+    path does not scatter new directories across the filesystem.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        return folder
+    parent = folder.parent
+    if not parent.is_dir():
+        raise ValueError(f"cannot create {str(folder)!r}: its parent folder {str(parent)!r} does not "
+                         "exist (only the last folder is created)")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create folder {str(folder)!r}: {exc.strerror or exc}") from None
+    return folder
+
+
 def _save(fig, path: Any) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
+        plt.close(fig)
         raise ValueError(f"path must end in .png, got {str(path)!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        make_dir(path.parent)
+    except ValueError:
+        plt.close(fig)
+        raise
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

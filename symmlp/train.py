@@ -38,7 +38,9 @@ class TrainingDiverged(RuntimeError):
     step : int
         The step (0-based) at which it was detected.
     last_theta : numpy.ndarray
-        The last parameters whose loss and gradient were finite.
+        The last parameters whose loss and gradient were finite and whose
+        loss was within the divergence bound (the parameters before the
+        offending update); the initial parameters when step 0 fails.
     loss : float
         The offending loss value.
     """
@@ -414,6 +416,7 @@ def train(
     losses = np.empty(steps)
     order, cursor = np.arange(n), n
     first = None
+    good = theta
     for step in range(steps):
         if batch_size is None:
             Xb, Yb = X, Y
@@ -423,28 +426,36 @@ def train(
             idx = order[cursor : cursor + batch_size]
             cursor += batch_size
             Xb, Yb = X[idx], Y[idx]
-        value, grad = compiled.loss_and_grad(theta, Xb, Yb)
+        # overflow / NaN in the generated code is caught by the divergence check below
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value, grad = compiled.loss_and_grad(theta, Xb, Yb)
         first = value if first is None else first
-        _check_divergence(step, value, grad, first, theta, lr)
+        # ``good`` is the last theta whose loss and gradient passed the check
+        # (the initial theta when the very first step fails)
+        _check_divergence(step, value, grad, first, good, lr)
+        good = theta
         losses[step] = value
         if callback is not None and callback(step, value, theta.copy()) is True:
             losses = losses[: step + 1]
             break
-        velocity = momentum * velocity - lr * grad
-        new = theta + velocity
+        with np.errstate(over="ignore", invalid="ignore"):
+            velocity = momentum * velocity - lr * grad
+            new = theta + velocity
         if not np.isfinite(new).all():
-            _diverged(step, "the parameters overflowed", value, theta, lr)
+            _diverged(step, "the parameters overflowed", value, good, lr)
         theta = new
     return TrainResult(model, theta, losses, name)
 
 
-def _check_divergence(step: int, value: float, grad: np.ndarray, first: float, theta, lr: float) -> None:
+def _check_divergence(step: int, value: float, grad: np.ndarray, first: float, last_good: np.ndarray,
+                      lr: float) -> None:
+    """Raise :class:`TrainingDiverged` carrying ``last_good`` (not the offending theta)."""
     if not math.isfinite(value):
-        _diverged(step, f"the loss became {value}", value, theta, lr)
+        _diverged(step, f"the loss became {value}", value, last_good, lr)
     if not np.isfinite(grad).all():
-        _diverged(step, "the gradient became NaN or inf", value, theta, lr)
+        _diverged(step, "the gradient became NaN or inf", value, last_good, lr)
     if value > DIVERGENCE_FACTOR * max(first, 1e-12) and value > 1.0:
-        _diverged(step, f"the loss grew from {first:.4g} to {value:.4g}", value, theta, lr)
+        _diverged(step, f"the loss grew from {first:.4g} to {value:.4g}", value, last_good, lr)
 
 
 def _diverged(step: int, what: str, value: float, theta: np.ndarray, lr: float):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import sys
 import time
@@ -105,9 +106,20 @@ def _progress(steps: int):
 
     def report(step: int, loss: float, theta) -> None:
         if (step + 1) % every == 0:
-            print(f"step {step + 1}/{steps}: loss {loss:.3e}", file=sys.stderr, flush=True)
+            print(f"step {step + 1}/{steps}: loss (½·MSE) {loss:.3e}", file=sys.stderr, flush=True)
 
     return report
+
+
+def _check_output_path(path: str | None, flag: str) -> None:
+    """Refuse ``path`` before training when its directory does not exist."""
+    if path is None:
+        return
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"{flag} {path!r}: the directory {parent!r} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{flag} {path!r} is a directory, not a file")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
     widths = parse_ints(args.widths, "--widths")
     if widths[-1] != 1:
         raise UsageError(f"--widths must end in 1 (one output for the target), got {args.widths!r}")
+    _check_output_path(args.save, "--save")
+    _check_output_path(args.plot, "--plot")
     activation = args.activation.split(",") if "," in args.activation else args.activation
     model = MLP(widths, activation=activation)
     f = target_function(args.target, n_inputs=widths[0])

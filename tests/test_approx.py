@@ -422,3 +422,27 @@ def test_relu_derivative_is_heaviside_by_sympy():
 def test_criteria_cell_bad_input(criteria):
     with pytest.raises(ValueError, match="unknown row"):
         criteria.cell("transformer", "keeps cross terms")
+
+
+# ------------------------------------------------------------ Bernstein outside the domain
+
+
+@pytest.mark.parametrize("f, node, interval", [
+    (sp.log(x), "x = 0", (0, 1)),                       # log(0) = zoo
+    (sp.sqrt(x - 2), "x = 0", (0, 1)),                  # sqrt(-2) is imaginary
+    (lambda t: np.sqrt(t - 2), "x_1 = 0", (0, 1)),      # numpy gives nan
+    (lambda t: np.sqrt(t - 2 + 0j), "x_1 = 0", (0, 1)),  # complex values
+    (sp.log(x), "x = -1", (-1, 1)),
+])
+def test_bernstein_refuses_values_that_are_not_finite_and_real(f, node, interval):
+    with pytest.raises(ValueError, match="not finite and real") as info:
+        bernstein(f, 3, interval)
+    message = str(info.value)
+    assert node in message and f"[{interval[0]}, {interval[1]}]" in message
+    assert ("log(x)" in message or "sqrt(x - 2)" in message or "<lambda>" in message)
+
+
+def test_bernstein_accepts_finite_real_values_at_the_nodes():
+    # sqrt is fine at 0 (only its derivative blows up); a callable gives Floats
+    assert sp.expand(bernstein(sp.sqrt(x), 1)) == x
+    assert sp.expand(bernstein(lambda t: np.sqrt(t), 1)) == sp.Float(1.0) * x1

@@ -87,8 +87,25 @@ def test_all_plots(capsys, tmp_path):
     (["epsilon", "--eps", "0,1"], "eps"),
     (["collapse", "--depth", "20"], "too deep"),
     ([], "needs a subcommand"),
+    (["bernstein", "--target", "log(x)"], "not finite and real at the node x_1 = -pi"),
+    (["bernstein", "--target", "sqrt(x-2)", "--interval", "0,1"], "sqrt(x_1 - 2)"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys, argv, message):
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("symmlp: error:") and message in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--plots"],
+    ["bernstein", "--n", "2", "--plots"],
+    ["relu", "--plots"],
+    ["epsilon", "--eps", "0.1", "--plots"],
+])
+def test_plots_into_a_missing_parent_exits_2_and_creates_nothing(capsys, tmp_path, argv):
+    target = tmp_path / "missing" / "dir"
+    code, out, err = run(capsys, *argv, str(target))
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("symmlp: error:")
+    assert str(tmp_path / "missing") in err and "Traceback" not in err
+    assert not (tmp_path / "missing").exists()

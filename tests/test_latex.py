@@ -308,3 +308,23 @@ def test_cli_pdf_writes_the_pdf_beside_the_tex(tmp_path):
     assert main(["latex", "2,1", "-o", str(out), "--pdf"]) == 0
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.pdf", "net.tex"]
+
+
+def test_polynomial_document_of_a_large_case_writes_only_the_terms_shown():
+    # 43,758 terms: only max_terms of them are built and printed
+    tex = polynomial_document(10, 8)
+    assert r"\binom{18}{8} = 43758" in tex
+    assert f"the {43758 - 81} cross terms" in tex
+    body = tex.split("The full polynomial", 1)[1].split("Counting", 1)[0]
+    assert r"\cdots" in body and "a_{0,0,0,0,0,0,0,0,0,8} x_{10}^{8}" in body
+
+
+def test_polynomial_document_refuses_absurd_sizes():
+    with pytest.raises(ValueError, match=r"n=30, d=12.*11058116888"):
+        polynomial_document(30, 12)
+
+
+@pytest.mark.parametrize("text", ["__import__('os').getpid() and x", "x + 1", b"x"])
+def test_doc_latex_refuses_strings(text):
+    with pytest.raises(TypeError, match="string"):
+        doc_latex(text)

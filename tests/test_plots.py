@@ -75,3 +75,24 @@ def test_run_all_writes_every_plot(tmp_path):
     assert result["collapse"]["square"].degree == 4 and not result["collapse"]["tanh"].is_polynomial
     assert result["blind_spot"].separable_residual > 0.3
     assert result["criteria"].cell("MLP relu", "differentiable in theta").value == "a.e."
+
+
+def test_a_missing_parent_folder_is_refused_not_created(tmp_path):
+    target = tmp_path / "missing" / "dir"
+    with pytest.raises(ValueError, match="does not exist") as info:
+        plot_parameter_explosion(target / "explosion.png")
+    assert str(tmp_path / "missing") in str(info.value)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_run_all_refuses_a_missing_parent_folder(tmp_path):
+    from symmlp.claims import run_all
+
+    with pytest.raises(ValueError, match="does not exist"):
+        run_all(tmp_path / "missing" / "dir")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_the_last_folder_itself_is_created(tmp_path):
+    path = plot_parameter_explosion(tmp_path / "new" / "explosion.png")
+    assert_png(path)

@@ -1,3 +1,4 @@
+import warnings
 from fractions import Fraction as F
 
 import numpy as np
@@ -8,7 +9,7 @@ from symmlp.compile import compile_model
 from symmlp.datasets import cross_term, sample_1d, xor
 from symmlp.mlp import MLP
 from symmlp.polynomial import Polynomial, SeparablePolynomial
-from symmlp.train import TrainingDiverged, TrainResult, gd_step, init_theta, train
+from symmlp.train import DIVERGENCE_FACTOR, TrainingDiverged, TrainResult, gd_step, init_theta, train
 
 
 def relu_step_by_hand(theta, X, Y, lr):
@@ -170,21 +171,65 @@ def test_callback_can_stop_early():
     assert r.losses.shape == (5,)
 
 
+def assert_last_theta_is_good(model, err, X, Y, losses):
+    """``err.last_theta`` has a finite loss and gradient within the divergence bound."""
+    value, grad = compile_model(model, "mse").loss_and_grad(err.last_theta, X, Y)
+    assert np.isfinite(value) and np.isfinite(grad).all()
+    assert value <= max(DIVERGENCE_FACTOR * max(losses[0], 1e-12), 1.0)
+    assert value < err.loss or not np.isfinite(err.loss)
+    # full batch: it is the theta of the step before the offending one
+    assert value == pytest.approx(losses[err.step - 1], rel=1e-9)
+
+
+def recorder():
+    losses = []
+    return losses, lambda step, loss, theta: losses.append(loss)
+
+
 def test_divergence_is_detected_with_huge_lr():
     X, Y = sample_1d(lambda x: 3 * x, n=20, interval=(-2, 2))
+    model = Polynomial(1, 3)
+    losses, callback = recorder()
     with pytest.raises(TrainingDiverged, match="smaller learning rate") as info:
-        train(Polynomial(1, 3), X, Y, lr=50.0, steps=1000)
+        train(model, X, Y, lr=50.0, steps=1000, callback=callback)
     err = info.value
     assert isinstance(err, RuntimeError)
     assert 0 < err.step < 1000
     assert err.last_theta.shape == (4,) and np.isfinite(err.last_theta).all()
+    assert_last_theta_is_good(model, err, X, Y, losses)
 
 
 def test_divergence_of_mlp_never_returns_nan():
     X, Y = sample_1d(np.sin, n=30, interval=(-3, 3))
+    model = MLP([1, 8, 1], activation="relu")
+    losses, callback = recorder()
     with pytest.raises(TrainingDiverged) as info:
-        train(MLP([1, 8, 1], activation="relu"), X, Y, lr=1e3, steps=500)
+        train(model, X, Y, lr=1e3, steps=500, callback=callback)
     assert np.isfinite(info.value.last_theta).all()
+    assert_last_theta_is_good(model, info.value, X, Y, losses)
+
+
+def test_divergence_at_step_0_returns_initial_theta_without_numpy_warnings():
+    X, Y = sample_1d(np.sin, n=10)
+    start = np.array([1e200, 1e200])  # the loss overflows to inf at once
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would raise instead
+        with pytest.raises(TrainingDiverged, match="became inf") as info:
+            train(Polynomial(1, 1), X, Y, init=start, steps=5)
+    assert info.value.step == 0
+    np.testing.assert_array_equal(info.value.last_theta, start)
+
+
+def test_overflow_in_later_steps_emits_no_numpy_warnings():
+    X, Y = sample_1d(lambda x: 1e100 * x, n=30, interval=(-3, 3))
+    model = MLP([1, 4, 1], activation="relu")
+    losses, callback = recorder()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TrainingDiverged) as info:
+            train(model, X, Y, lr=1e6, steps=50, momentum=0.9, callback=callback)
+    assert info.value.step > 0
+    assert_last_theta_is_good(model, info.value, X, Y, losses)
 
 
 def test_init_choices():

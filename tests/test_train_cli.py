@@ -1,4 +1,6 @@
 import re
+import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -34,7 +36,8 @@ def test_progress_goes_to_stderr_for_long_runs(capsys):
                            "--n", "10", "--lr", "0.01")
     assert status == 0
     lines = err.strip().splitlines()
-    assert len(lines) == 10 and lines[-1].startswith("step 1000/1000: loss")
+    assert len(lines) == 10 and lines[-1].startswith("step 1000/1000: loss (½·MSE) ")
+    assert all(re.fullmatch(r"step \d+/1000: loss \(½·MSE\) \S+", line) for line in lines)
     assert "/1000: loss" not in out
 
 
@@ -109,3 +112,42 @@ def test_divergence_exits_1_with_advice(capsys):
                            "--lr", "1e6", "--steps", "50")
     assert status == 1
     assert "diverged" in err and "smaller learning rate" in err
+
+
+def test_divergence_prints_exactly_one_line_without_numpy_warnings(capsys):
+    # the generated code overflows (inf / NaN) here; numpy must stay quiet
+    status, out, err = run(capsys, "--widths", "1,4,1", "--activation", "relu", "--target", "1e100*x",
+                           "--interval", "-3,3", "--lr", "1e6", "--steps", "50")
+    assert status == 1
+    assert err.count("\n") == 1 and err.startswith("symmlp: error: training diverged")
+    assert "RuntimeWarning" not in err and out == ""
+
+
+def test_divergence_with_warnings_as_errors_still_exits_1(capsys):
+    # pytest records warnings instead of printing them; turning them into errors
+    # shows that none is raised at all
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        status, _, err = run(capsys, "--widths", "1,4,1", "--activation", "relu", "--target", "1e100*x",
+                             "--interval", "-3,3", "--lr", "1e6", "--steps", "50")
+    assert status == 1 and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("flag", ["--save", "--plot"])
+@pytest.mark.parametrize("where", ["missing/out", "file.txt/out", "adir"])
+def test_unwritable_output_path_is_refused_before_training(capsys, tmp_path, monkeypatch, flag, where):
+    (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "adir").mkdir()
+    path = tmp_path / where
+    before = sorted(tmp_path.rglob("*"))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("training ran before the output path was checked")
+
+    monkeypatch.setattr(sys.modules["symmlp.train"], "train", no_training)
+    status, out, err = run(capsys, "--widths", "1,2,1", "--target", "x", "--steps", "5",
+                           flag, str(path))
+    assert status == 2
+    assert err.startswith("symmlp: error: ") and err.count("\n") == 1
+    assert flag in err and str(path) in err and "Traceback" not in err
+    assert out == "" and sorted(tmp_path.rglob("*")) == before

@@ -95,6 +95,21 @@ def _targets(loss: str, m: int, rng: random.Random) -> list[sp.Rational]:
     return [_rational(rng) for _ in range(m)]
 
 
+def _evaluate(exprs: dict, point: dict) -> dict:
+    """Each expression at ``point``: an exact Rational where the model keeps it one
+    (ReLU, polynomial activations, mse), else a number with ``DIGITS + 10`` digits.
+
+    Substituting high-precision Floats lets SymPy evaluate as it goes; asking
+    ``sympy.N`` for an exact but unevaluated nest of ``tanh`` afterwards takes minutes.
+    """
+    floats = {s: sp.Float(v, DIGITS + 10) for s, v in point.items()}
+    out = {}
+    for p, e in exprs.items():
+        value = e.xreplace(point)
+        out[p] = value if value.is_Rational else e.xreplace(floats)
+    return out
+
+
 def _agree_exactly(a: sp.Expr, b: sp.Expr) -> float:
     """``|a - b|``: exact for Rationals, else from 50-digit values (0.0 below 1e-40 relative).
 
@@ -181,13 +196,13 @@ def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: 
     point = {**dict(zip(model.params, theta)), **dict(zip(model.inputs, x)),
              **dict(zip(model.targets, y))}
 
-    exact = {p: g.xreplace(point) for p, g in derivation.expand().items()}
+    exact = _evaluate(derivation.expand(), point)
     skipped = None
     if model.num_params <= direct_max_params:
         real, _ = real_symbols(model)
         ell = derivation.loss_expression().xreplace(real)
         at = {real[s]: v for s, v in point.items()}
-        direct = {p: sp.diff(ell, real[p]).xreplace(at) for p in model.params}
+        direct = _evaluate({p: sp.diff(ell, real[p]) for p in model.params}, at)
     else:
         direct = None
         skipped = (f"backprop vs direct skipped: {model.num_params} parameters > "

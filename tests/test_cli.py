@@ -103,3 +103,30 @@ def test_check_exits_1_on_disagreement(capsys, monkeypatch):
     monkeypatch.setattr(check_module, "compile_model", broken)
     status, out, _ = _run(capsys, "check", "2,2,1")
     assert status == 1 and "DISAGREE" in out
+
+
+def test_show_does_not_expand_a_big_net_unless_asked(capsys):
+    assert main(["show", "784,128,10"]) == 0
+    out = capsys.readouterr().out
+    assert "101770 parameters" in out and "--full" in out and "W1_1_1" not in out
+
+
+def test_check_refuses_models_too_big_to_compare_exactly(capsys):
+    assert main(["check", "8,64,64,1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "4801" in err and "max_params=400" in err
+
+
+def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["tour", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and str(blocker) in err
+    assert blocker.read_text() == "x"
+
+
+def test_count_widths_prints_the_comparison_table(capsys):
+    assert main(["count", "4,16,1"]) == 0
+    out = capsys.readouterr().out
+    assert "MLP [n,16,1]" in out and "3003" in out

@@ -86,6 +86,20 @@ def _rational(rng: random.Random, lo: int = -9, hi: int = 9) -> sp.Rational:
     return sp.Rational(numerator, rng.randint(1, 9)) / 2
 
 
+def draw_theta(model, rng: random.Random) -> list[sp.Rational]:
+    """Random nonzero Rationals for ``model.params``; weights of layer ``l`` are
+    divided by its fan-in, so deep or wide tanh nets are not saturated (a
+    saturated unit has gradients near 0 that would pass any comparison)."""
+    widths = getattr(model, "widths", None)
+    theta = []
+    for p in model.params:
+        value = _rational(rng)
+        if widths is not None and p.name.startswith("W"):
+            value /= widths[int(p.name.split("_")[0][1:]) - 1]
+        theta.append(value)
+    return theta
+
+
 def _targets(loss: str, m: int, rng: random.Random) -> list[sp.Rational]:
     if loss == "softmax_ce":
         k = rng.randrange(m)
@@ -185,13 +199,13 @@ def check(model, loss: str | Loss = "mse", *, seed: int = 0, direct_max_params: 
     derivation = backprop(model, loss)
     compiled = compile_model(model, derivation.loss)
     rng = random.Random(seed)
-    theta = [_rational(rng) for _ in model.params]
-    x = [_rational(rng) for _ in model.inputs]
     for _ in range(100):
+        theta = draw_theta(model, rng)
+        x = [_rational(rng) for _ in model.inputs]
         if not _near_relu_kink(model, theta, x):
             break
-        theta = [_rational(rng) for _ in model.params]
-        x = [_rational(rng) for _ in model.inputs]
+    else:
+        raise RuntimeError(f"100 random points of {model!r} all sit on a ReLU kink; try another seed")
     y = _targets(derivation.loss.name, model.n_outputs, rng)
     point = {**dict(zip(model.params, theta)), **dict(zip(model.inputs, x)),
              **dict(zip(model.targets, y))}

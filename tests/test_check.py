@@ -5,6 +5,7 @@ import importlib
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from symmlp.activations import activation_names, get_activation
 from symmlp.check import check
@@ -106,7 +107,7 @@ def _first_draw(model, seed):
     import random
 
     rng = random.Random(seed)
-    theta = [check_module._rational(rng) for _ in model.params]
+    theta = check_module.draw_theta(model, rng)
     return model, theta, [check_module._rational(rng) for _ in model.inputs]
 
 
@@ -125,3 +126,20 @@ def test_agree_exactly():
     assert agree(sp.Rational(1, 3), sp.Rational(1, 4)) == pytest.approx(1 / 12)
     assert agree(sp.tanh(sp.Rational(1, 2)), 1 - 2 / (sp.exp(1) + 1)) == 0.0  # tanh(1/2) by hand
     assert agree(sp.tanh(sp.Rational(1, 2)), sp.tanh(sp.Rational(1, 2)) + sp.Rational(1, 10**30)) > 0
+
+
+def test_wide_tanh_net_rows_are_not_saturated():
+    report = check(MLP([16, 16, 1], activation="tanh"))
+    assert report.ok
+    assert min(abs(r.exact) for r in report.rows) > 1e-6
+
+
+def test_draw_theta_divides_weights_by_fan_in():
+    import random
+
+    model = MLP([4, 3, 2])
+    theta = check_module.draw_theta(model, random.Random(0))
+    for p, v in zip(model.params, theta):
+        assert v != 0
+        fan_in = {"W1": 4, "W2": 3}.get(p.name.split("_")[0], 1)
+        assert abs(v) <= sp.Rational(9, 2) / fan_in

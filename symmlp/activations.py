@@ -139,6 +139,12 @@ _REGISTRY: dict[str, Activation] = {
 def activation_names() -> tuple[str, ...]:
     """The names of every registered activation, sorted.
 
+    Returns
+    =======
+
+    tuple of str
+        Each accepted by :func:`get_activation` and as an MLP ``activation``.
+
     Examples
     ========
 

@@ -80,6 +80,19 @@ def mlp_count(widths: Sequence[Any]) -> Any:
 def polynomial_count(n: Any, d: Any) -> Any:
     """Coefficients of the full polynomial of degree ``d`` in ``n`` inputs: C(n+d, d).
 
+    Parameters
+    ==========
+
+    n : int or SymPy expression
+        The number of inputs, >= 1.
+    d : int or SymPy expression
+        The total degree, >= 0.
+
+    Returns
+    =======
+
+    int, or ``sympy.binomial(n + d, d)`` when ``n`` or ``d`` is symbolic.
+
     Examples
     ========
 
@@ -102,12 +115,29 @@ def polynomial_count(n: Any, d: Any) -> Any:
 def separable_count(n: Any, d: Any) -> Any:
     """Coefficients of the separable polynomial: one constant plus ``d`` per input.
 
+    Parameters
+    ==========
+
+    n : int or SymPy expression
+        The number of inputs, >= 1.
+    d : int or SymPy expression
+        The degree in each input, >= 0.
+
+    Returns
+    =======
+
+    int, or the SymPy expression ``n*d + 1`` when ``n`` or ``d`` is symbolic.
+
     Examples
     ========
 
+    >>> import sympy as sp
     >>> from symmlp.counting import separable_count
     >>> separable_count(8, 6)
     49
+    >>> n, d = sp.symbols("n d", positive=True, integer=True)
+    >>> separable_count(n, d)
+    d*n + 1
     """
     n, d = _check_size(n, "n_inputs", 1), _check_size(d, "degree", 0)
     return n * d + 1
@@ -116,12 +146,27 @@ def separable_count(n: Any, d: Any) -> Any:
 def count(model) -> int:
     """The closed-form parameter count of a model (MLP or polynomial).
 
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+
+    Returns
+    =======
+
+    int
+        ``model.num_params``, computed from the closed forms
+        (:func:`mlp_count`, :func:`polynomial_count`, :func:`separable_count`)
+        without building any expression.
+
     Examples
     ========
 
-    >>> from symmlp import MLP, Polynomial, count
+    >>> from symmlp import MLP, Polynomial, SeparablePolynomial, count
     >>> count(MLP([2, 3, 1])), count(Polynomial(2, 3))
     (13, 10)
+    >>> count(SeparablePolynomial(2, 3))
+    7
     """
     return model.num_params
 
@@ -132,12 +177,26 @@ def count_free_symbols(model) -> int:
     This builds ``model.output``: use it on small models, as a check of
     :func:`count`.
 
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+
+    Returns
+    =======
+
+    int
+        The number of free symbols of ``model.output`` that are not inputs.
+
     Examples
     ========
 
-    >>> from symmlp import MLP, count_free_symbols
+    >>> from symmlp import MLP, Polynomial, count, count_free_symbols
     >>> count_free_symbols(MLP([2, 3, 1]))
     13
+    >>> p = Polynomial(2, 3)
+    >>> count_free_symbols(p) == count(p)
+    True
     """
     free = set().union(*(e.free_symbols for e in model.output))
     return len(free - set(model.inputs))
@@ -177,6 +236,25 @@ class CountTable:
 def count_table(ns: Sequence[int] = (1, 2, 4, 8, 16, 32), degrees: Sequence[int] = (2, 3, 4, 6),
                 hidden: int = 64) -> CountTable:
     """Full-polynomial vs separable vs MLP ``[n, hidden, 1]`` counts as ``n`` and ``d`` grow.
+
+    Parameters
+    ==========
+
+    ns : sequence of int
+        The input counts ``n``, one row each (each >= 1).
+    degrees : sequence of int
+        The degrees of the full-polynomial columns (each >= 0); the separable
+        column uses the largest.
+    hidden : int
+        The hidden width of the MLP column, >= 1.
+
+    Returns
+    =======
+
+    CountTable
+        Columns ``n``, one ``full d=...`` per degree, ``separable d=max`` and
+        ``MLP [n,hidden,1]``; ``print`` it for aligned text, or
+        ``sympy.latex`` it for a ``tabular``.
 
     Examples
     ========

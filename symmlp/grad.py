@@ -91,6 +91,20 @@ def jacobian(model) -> sp.Matrix:
 
     For an MLP, ``J = diag(sigma_L'(z_L)) W_L ... diag(sigma_1'(z_1)) W_1``.
 
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+        An MLP uses the chain rule above; a polynomial differentiates its
+        ``output`` directly.
+
+    Returns
+    =======
+
+    sympy.Matrix
+        ``model.n_outputs x model.n_inputs``; entry ``(o, i)`` is
+        ``d output_o / d x_i``, in the inputs and parameters.
+
     Examples
     ========
 
@@ -98,6 +112,13 @@ def jacobian(model) -> sp.Matrix:
     >>> net = MLP([2, 1], activation="tanh", output_activation="identity")
     >>> jacobian(net)
     Matrix([[W1_1_1, W1_1_2]])
+    >>> from symmlp import Polynomial
+    >>> p = Polynomial(2, 2)
+    >>> J = jacobian(p)
+    >>> J.shape
+    (1, 2)
+    >>> J[0, 0] == p.output[0].diff(p.inputs[0])
+    True
     """
     if not hasattr(model, "weights"):
         return model.output.jacobian(model.inputs)
@@ -119,6 +140,28 @@ def hessian(model, loss: str | Loss = "mse", max_params: int = 40) -> sp.Matrix:
     Differentiates the backprop gradient once more; its size is
     ``num_params**2``, so models above ``max_params`` parameters are refused.
 
+    Parameters
+    ==========
+
+    model : MLP, Polynomial or SeparablePolynomial
+    loss : str
+        ``"mse"``, ``"bce"`` or ``"softmax_ce"``.
+    max_params : int
+        The largest ``model.num_params`` accepted (default 40).
+
+    Returns
+    =======
+
+    sympy.Matrix
+        ``num_params x num_params``, rows and columns in ``model.params``
+        order; entry ``(i, j)`` is ``d^2 l / (d theta_i d theta_j)``.
+
+    Raises
+    ======
+
+    ValueError
+        If the model has more than ``max_params`` parameters.
+
     Examples
     ========
 
@@ -127,6 +170,13 @@ def hessian(model, loss: str | Loss = "mse", max_params: int = 40) -> sp.Matrix:
     Matrix([
     [  1, x_1],
     [x_1, x_1**2]])
+    >>> H = hessian(Polynomial(2, 1))
+    >>> H.shape, H.is_symmetric()
+    ((3, 3), True)
+    >>> hessian(Polynomial(2, 1), max_params=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: the Hessian of a model with 3 parameters has 9 entries; allowed up to max_params=2 parameters
     """
     if model.num_params > max_params:
         raise ValueError(

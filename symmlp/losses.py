@@ -145,6 +145,13 @@ _REGISTRY = {
 def loss_names() -> tuple[str, ...]:
     """The registered loss names.
 
+    Returns
+    =======
+
+    tuple of str
+        Sorted; each accepted by :func:`get_loss` and as the ``loss`` argument
+        of :func:`~symmlp.grad.gradient` and :func:`~symmlp.train.train`.
+
     Examples
     ========
 

@@ -158,7 +158,7 @@ class Polynomial(_MonomialModel):
 
 
 class SeparablePolynomial(_MonomialModel):
-    """The post's per-coordinate polynomial, with no cross terms:
+    r"""The post's per-coordinate polynomial, with no cross terms:
 
     ``f(x) = a_0 + sum_{i=1}^{n} sum_{k=1}^{d} a_{k e_i} x_i^k``
 
@@ -167,6 +167,14 @@ class SeparablePolynomial(_MonomialModel):
     :class:`Polynomial` (``a_0_2`` multiplies ``x_2**2``), so every separable
     coefficient is also a full-polynomial coefficient.  It cannot represent
     ``x_1*x_2``.
+
+    Parameters
+    ==========
+
+    n_inputs : int
+        The number of inputs ``n >= 1``.
+    degree : int
+        The highest power ``d >= 0`` of each input.
 
     Examples
     ========
@@ -177,6 +185,9 @@ class SeparablePolynomial(_MonomialModel):
     a_0_0 + a_0_1*x_2 + a_0_2*x_2**2 + a_1_0*x_1 + a_2_0*x_1**2
     >>> s.num_params
     5
+    >>> import sympy as sp
+    >>> print(sp.latex(SeparablePolynomial(3, 2)))
+    \hat{y} = a_{\mathbf{0}} + \sum_{i=1}^{3} \sum_{k=1}^{2} a_{k e_i}\, x_i^{k}
     """
 
     def __init__(self, n_inputs: int, degree: int) -> None:
@@ -207,5 +218,5 @@ class SeparablePolynomial(_MonomialModel):
         return f"SeparablePolynomial(n_inputs={self.n_inputs}, degree={self.degree})"
 
     def _latex_formula(self, printer) -> str:
-        return (rf"a_{{0}} + \sum_{{i=1}}^{{{self.n_inputs}}} \sum_{{k=1}}^{{{self.degree}}}"
-                r" a_{i,k}\, x_i^{k}")
+        return (rf"a_{{\mathbf{{0}}}} + \sum_{{i=1}}^{{{self.n_inputs}}} \sum_{{k=1}}^{{{self.degree}}}"
+                r" a_{k e_i}\, x_i^{k}")

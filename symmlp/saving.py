@@ -46,7 +46,26 @@ _FLOAT = re.compile(r"-?(?:[0-9]+\.[0-9]*(?:e[+-]?[0-9]+)?|[0-9]+e[+-]?[0-9]+)")
 
 
 class CorruptFileError(ValueError):
-    """The file is not a valid symmlp model file (corrupt, truncated or tampered)."""
+    """The file is not a valid symmlp model file (corrupt, truncated or tampered).
+
+    A subclass of ``ValueError``, raised by :func:`load`.
+
+    Examples
+    ========
+
+    >>> import os, tempfile
+    >>> from symmlp.saving import CorruptFileError, load
+    >>> issubclass(CorruptFileError, ValueError)
+    True
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "bad.json")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write("{not json")
+    ...     load(path)
+    Traceback (most recent call last):
+    ...
+    symmlp.saving.CorruptFileError: ...bad.json: not a valid symmlp model file: invalid JSON (...)
+    """
 
 
 def _number_text(value: Any, i: int) -> str:
@@ -97,6 +116,11 @@ def save(obj: Any, path: str | os.PathLike) -> None:
         ``(model, theta, loss)`` with ``theta`` in ``model.params`` order
         (ints, Fractions, SymPy Rationals or floats).
     path : str or path-like
+
+    Returns
+    =======
+
+    None
 
     Examples
     ========
@@ -231,6 +255,27 @@ def load(path: str | os.PathLike) -> TrainResult:
     CorruptFileError
         (a ValueError) if the file is not valid JSON, was truncated, or
         anything in it is missing, of the wrong type, unknown or inconsistent.
+
+    Examples
+    ========
+
+    >>> import os, tempfile
+    >>> import sympy as sp
+    >>> from symmlp.polynomial import Polynomial
+    >>> from symmlp.saving import load, save
+    >>> theta = [sp.Rational(1, 3), -2, sp.Rational(5, 7)]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "p.json")
+    ...     save((Polynomial(1, 2), theta), path)
+    ...     r = load(path)
+    >>> r
+    TrainResult(Polynomial(n_inputs=1, degree=2), loss='mse', 0 steps)
+    >>> list(r.theta)
+    [1/3, -2, 5/7]
+    >>> list(r.theta) == theta, 3 * r.theta[0] == 1
+    (True, True)
+    >>> r.to_symbolic()[0]
+    5*x_1**2/7 - 2*x_1 + 1/3
     """
     try:
         raw = Path(path).read_bytes()

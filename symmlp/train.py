@@ -43,6 +43,26 @@ class TrainingDiverged(RuntimeError):
         offending update); the initial parameters when step 0 fails.
     loss : float
         The offending loss value.
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> from symmlp.polynomial import Polynomial
+    >>> from symmlp.train import TrainingDiverged, train
+    >>> X = np.linspace(-1, 1, 5).reshape(-1, 1)
+    >>> try:
+    ...     train(Polynomial(1, 1), X, 2 * X, lr=1e3, steps=50)
+    ... except TrainingDiverged as exc:
+    ...     err = exc
+    >>> print(err)
+    training diverged at step 2: the loss grew from 1 to 6.2e+10; try a smaller learning rate ...
+    >>> type(err.step), err.step
+    (<class 'int'>, 2)
+    >>> err.last_theta.shape, bool(np.isfinite(err.last_theta).all())
+    ((2,), True)
+    >>> err.loss > 1e6
+    True
     """
 
     def __init__(self, message: str, *, step: int, last_theta: np.ndarray, loss: float) -> None:
@@ -221,6 +241,30 @@ class TrainResult:
         The (mini-batch) loss at each step, before that step's update.
     loss : str
         The loss name.
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> from symmlp.polynomial import Polynomial
+    >>> from symmlp.train import TrainResult, train
+    >>> X = np.linspace(-1, 1, 21).reshape(-1, 1)
+    >>> r = train(Polynomial(1, 1), X, 3 * X - 1, lr=0.5, steps=100)
+    >>> r
+    TrainResult(Polynomial(n_inputs=1, degree=1), loss='mse', 100 steps, final loss ...)
+    >>> bool(r.losses[-1] < r.losses[0] * 1e-6)
+    True
+    >>> np.round(r.predict([[0.0], [2.0]]), 6)
+    array([[-1.],
+           [ 5.]])
+
+    One can also be built directly from given parameters:
+
+    >>> r = TrainResult(Polynomial(1, 1), [0.5, 2.0])
+    >>> r.theta, r.loss, r.losses.size
+    (array([0.5, 2. ]), 'mse', 0)
+    >>> r.to_symbolic()[0]
+    2.0*x_1 + 0.5
     """
 
     def __init__(self, model, theta, losses=(), loss: str = "mse") -> None:

@@ -90,13 +90,10 @@ def draw_theta(model, rng: random.Random) -> list[sp.Rational]:
     """Random nonzero Rationals for ``model.params``; weights of layer ``l`` are
     divided by its fan-in, so deep or wide tanh nets are not saturated (a
     saturated unit has gradients near 0 that would pass any comparison)."""
-    widths = getattr(model, "widths", None)
-    theta = []
-    for p in model.params:
-        value = _rational(rng)
-        if widths is not None and p.name.startswith("W"):
-            value /= widths[int(p.name.split("_")[0][1:]) - 1]
-        theta.append(value)
+    theta = [_rational(rng) for _ in model.params]
+    if hasattr(model, "layer_slices"):
+        for (w, _), fan_in in zip(model.layer_slices(), model.widths):
+            theta[w] = [v / fan_in for v in theta[w]]
     return theta
 
 
@@ -141,12 +138,9 @@ def _near_relu_kink(model, theta, x) -> bool:
     sigmas = getattr(model, "sigmas", ())
     if all(s.name != "relu" for s in sigmas):
         return False
-    t, a, k = np.array([float(v) for v in theta]), np.array([float(v) for v in x]), 0
-    for n_in, n_out, sigma in zip(model.widths, model.widths[1:], sigmas):
-        W = t[k:k + n_in * n_out].reshape(n_out, n_in)
-        k += n_in * n_out
-        z = W @ a + t[k:k + n_out]
-        k += n_out
+    t, a = np.array([float(v) for v in theta]), np.array([float(v) for v in x])
+    for (w, b), n_in, sigma in zip(model.layer_slices(), model.widths, sigmas):
+        z = t[w].reshape(-1, n_in) @ a + t[b]
         if sigma.name == "relu" and np.abs(z).min() < KINK_MARGIN:
             return True
         a = sigma.numpy(z)

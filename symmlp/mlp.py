@@ -183,13 +183,27 @@ class MLP(Model):
         x = sp.Matrix(self.inputs if x is None else x)
         if theta is None:
             return self._forward(self.weights, self.biases, x)[-1][1]
-        weights, biases, k = [], [], 0
-        for n_in, n_out in zip(self.widths, self.widths[1:]):
-            weights.append(sp.Matrix(n_out, n_in, theta[k : k + n_out * n_in]))
-            k += n_out * n_in
-            biases.append(sp.Matrix(n_out, 1, theta[k : k + n_out]))
-            k += n_out
+        slices = self.layer_slices()
+        weights = [sp.Matrix(n_out, n_in, theta[w])
+                   for (w, _), n_in, n_out in zip(slices, self.widths, self.widths[1:])]
+        biases = [sp.Matrix(theta[b]) for _, b in slices]
         return self._forward(weights, biases, x)[-1][1]
+
+    def layer_slices(self) -> tuple[tuple[slice, slice], ...]:
+        """Where each layer's ``W`` (row-major) and ``b`` sit in a flat ``theta``.
+
+        Examples
+        ========
+
+        >>> from symmlp import MLP
+        >>> MLP([2, 3, 1]).layer_slices()
+        ((slice(0, 6, None), slice(6, 9, None)), (slice(9, 12, None), slice(12, 13, None)))
+        """
+        slices, k = [], 0
+        for n_in, n_out in zip(self.widths, self.widths[1:]):
+            slices.append((slice(k, k + n_in * n_out), slice(k + n_in * n_out, k + (n_in + 1) * n_out)))
+            k += (n_in + 1) * n_out
+        return tuple(slices)
 
     def _key(self) -> tuple:
         return (self.widths, self.activation_names)

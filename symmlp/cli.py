@@ -56,14 +56,15 @@ def parse_ints(text: str, what: str, *, count: int | None = None) -> list[int]:
     return values
 
 
-def _activation_arg(text: str) -> str | list[str]:
+def activation_arg(text: str) -> str | list[str]:
+    """``"tanh"`` -> ``"tanh"``; ``"relu,tanh"`` -> one name per hidden layer."""
     return text.split(",") if "," in text else text
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
     """WIDTHS, --activation and --output-activation, shared by several subcommands."""
     p.add_argument("widths", help="layer widths, comma-separated, e.g. 2,3,1")
-    p.add_argument("--activation", "-a", default="tanh", type=_activation_arg,
+    p.add_argument("--activation", "-a", default="tanh", type=activation_arg,
                    help="hidden activation, or one per hidden layer comma-separated "
                         f"({', '.join(activation_names())}); default tanh")
     p.add_argument("--output-activation", default="identity",

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .cli import UsageError, parse_ints
+from .cli import UsageError, activation_arg, parse_ints
 
 __all__ = ["add_parser", "parse_interval", "run"]
 
@@ -70,7 +70,8 @@ def add_parser(subparsers) -> None:
                     "sin cos tan exp log sqrt tanh abs ...; never evaluated as Python) on an "
                     "interval and fit an MLP to it with the compiled symbolic gradients.")
     p.add_argument("--widths", required=True, help="layer widths, e.g. 1,16,1 (last must be 1)")
-    p.add_argument("--activation", default="tanh", help="hidden activation (default tanh)")
+    p.add_argument("--activation", default="tanh", type=activation_arg,
+                   help="hidden activation, or one per hidden layer comma-separated (default tanh)")
     p.add_argument("--target", required=True, help='target expression, e.g. "sin(3*x)" or "x1*x2"')
     p.add_argument("--interval", default="-1,1",
                    help="A,B: each input ranges over [A, B] (default -1,1)")
@@ -139,8 +140,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--widths must end in 1 (one output for the target), got {args.widths!r}")
     _check_output_path(args.save, "--save")
     _check_output_path(args.plot, "--plot")
-    activation = args.activation.split(",") if "," in args.activation else args.activation
-    model = MLP(widths, activation=activation)
+    model = MLP(widths, activation=args.activation)
     f = target_function(args.target, n_inputs=widths[0])
     X, Y = _data(f, widths[0], n, interval, seed)
     if not np.isfinite(Y).all():

@@ -110,7 +110,7 @@ def cmd_count(args: argparse.Namespace) -> int:
               f"(d=2: {sp.factor(sp.expand_func(polynomial_count(ns, 2)))}), "
               f"separable {separable_count(ns, ds)}")
         print()
-        print(count_table(degrees=sorted({2, 3, 4, d} - {0}) or [d]))
+        print(count_table(degrees=sorted({2, 3, 4, d} - {0})))
         return 0
     if not args.widths:
         raise UsageError("count needs WIDTHS (e.g. 2,3,1) or --polynomial N,D")

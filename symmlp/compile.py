@@ -124,7 +124,7 @@ def _source(derivation: Derivation) -> str:
 
 def _check_array(a, name: str, ncols: int, what: str) -> np.ndarray:
     a = np.asarray(a)
-    if a.dtype.kind not in "fiu" or a.dtype.kind == "c":
+    if a.dtype.kind not in "fiu":
         raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
     if a.ndim != 2 or a.shape[1] != ncols or a.shape[0] == 0:
         fix = ""

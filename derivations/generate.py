@@ -14,9 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from symmlp.latex import derivation_document, gd_step_document, polynomial_document
-from symmlp.latex_cli import compile_pdf
-from symmlp.mlp import MLP
+from symmlp import MLP
+from symmlp.emit.latex import compile_pdf, derivation_document, gd_step_document, polynomial_document
 
 HERE = Path(__file__).resolve().parent
 

@@ -33,8 +33,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from symmlp.mlp import MLP  # noqa: E402
-from symmlp.train import train  # noqa: E402
+from symmlp.models.mlp import MLP  # noqa: E402
+from symmlp.training.loop import train  # noqa: E402
 
 K = 3
 HIDDEN = 32
@@ -130,7 +130,7 @@ def main() -> None:
         if value < best["loss"]:
             best.update(loss=value, theta=theta, step=step)
 
-    from symmlp.compile import compile_model
+    from symmlp.emit.numpy import compile_model
 
     model_forward = compile_model(model, "softmax_ce").forward
     result = train(model, Xtr, ytr, loss="softmax_ce", lr=0.2, momentum=0.9, steps=steps,

@@ -21,10 +21,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from symmlp.datasets import sample_1d  # noqa: E402
-from symmlp.mlp import MLP  # noqa: E402
-from symmlp.polynomial import Polynomial  # noqa: E402
-from symmlp.train import train  # noqa: E402
+from symmlp.explore.datasets import sample_1d  # noqa: E402
+from symmlp.models.mlp import MLP  # noqa: E402
+from symmlp.models.polynomial import Polynomial  # noqa: E402
+from symmlp.training.loop import train  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

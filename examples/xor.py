@@ -18,9 +18,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from symmlp.datasets import xor  # noqa: E402
-from symmlp.mlp import MLP  # noqa: E402
-from symmlp.train import train  # noqa: E402
+from symmlp.explore.datasets import xor  # noqa: E402
+from symmlp.models.mlp import MLP  # noqa: E402
+from symmlp.training.loop import train  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

@@ -1,40 +1,53 @@
-"""symmlp: exact symbolic MLPs and polynomials, their gradients, NumPy compilation,
-training, checks and LaTeX write-ups."""
+"""symmlp: exact symbolic models (MLPs, polynomials, any f_theta), their gradients,
+array compilation, training, checks and LaTeX write-ups.
 
-from . import approx as approx
-from . import claims as claims
-from . import datasets as datasets
-from .activations import activation_names as activation_names
-from .activations import get_activation as get_activation
-from .check import check as check
-from .compile import compile_model as compile  # noqa: F401  (the public name)
-from .compile import compile_model as compile_model
-from .counting import count as count
-from .counting import count_free_symbols as count_free_symbols
-from .counting import count_table as count_table
-from .counting import mlp_count as mlp_count
-from .counting import polynomial_count as polynomial_count
-from .counting import separable_count as separable_count
-from .derivation import backprop as backprop
-from .grad import gradient as gradient
-from .grad import hessian as hessian
-from .grad import jacobian as jacobian
-from .latex import derivation_document as derivation_document
-from .latex import gd_step_document as gd_step_document
-from .latex import polynomial_document as polynomial_document
-from .losses import loss_names as loss_names
-from .mlp import MLP as MLP
-from .polynomial import Polynomial as Polynomial
-from .polynomial import SeparablePolynomial as SeparablePolynomial
-from .saving import CorruptFileError as CorruptFileError
-from .saving import load as load
-from .saving import save as save
-from .target import TargetSyntaxError as TargetSyntaxError
-from .target import parse_target as parse_target
-from .train import TrainingDiverged as TrainingDiverged
-from .train import TrainResult as TrainResult
-from .train import gd_step as gd_step
-from .train import init_theta as init_theta
-from .train import train as train
+The pipeline, one subpackage per step: :mod:`symmlp.models` (chains of stages)
+-> :mod:`symmlp.derive` (the derivation) -> :mod:`symmlp.emit` (array code,
+LaTeX) -> :mod:`symmlp.verify`, :mod:`symmlp.train`, :mod:`symmlp.explore`.
+"""
 
-__version__ = "0.1.0"
+from .derive.derivation import backprop as backprop
+from .derive.grad import gradient as gradient
+from .derive.grad import jacobian as jacobian
+from .derive.hessian import hessian as hessian
+from .emit.latex import derivation_document as derivation_document
+from .emit.latex import gd_step_document as gd_step_document
+from .emit.latex import polynomial_document as polynomial_document
+from .emit.numpy import compile_model as compile  # noqa: F401  (the public name)
+from .emit.numpy import compile_model as compile_model
+from .explore import approx as approx
+from .explore import claims as claims
+from .explore import datasets as datasets
+from .explore.target import TargetSyntaxError as TargetSyntaxError
+from .explore.target import parse_target as parse_target
+from .models import MLP as MLP
+from .models import Model as Model
+from .models import Polynomial as Polynomial
+from .models import SeparablePolynomial as SeparablePolynomial
+from .models import Serial as Serial
+from .models import serial as serial
+from .models import stages as stages
+from .models.counting import count as count
+from .models.counting import count_free_symbols as count_free_symbols
+from .models.counting import count_table as count_table
+from .models.counting import mlp_count as mlp_count
+from .models.counting import polynomial_count as polynomial_count
+from .models.counting import separable_count as separable_count
+from .ops.activations import activation_names as activation_names
+from .ops.activations import get_activation as get_activation
+from .ops.activations import register_activation as register_activation
+from .ops.losses import Loss as Loss
+from .ops.losses import get_loss as get_loss
+from .ops.losses import loss_names as loss_names
+from .ops.losses import register_loss as register_loss
+from .training.exact import gd_step as gd_step
+from .training.init import init_theta as init_theta
+from .training.loop import TrainingDiverged as TrainingDiverged
+from .training.loop import train as train
+from .training.result import TrainResult as TrainResult
+from .training.saving import CorruptFileError as CorruptFileError
+from .training.saving import load as load
+from .training.saving import save as save
+from .verify.check import check as check
+
+__version__ = "0.2.0"

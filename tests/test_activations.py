@@ -19,7 +19,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symmlp.activations import (
+from symmlp.ops.activations import (
     Activation,
     activation_names,
     get_activation,
@@ -96,7 +96,7 @@ def test_entries_are_immutable():
     with pytest.raises(AttributeError):
         act.name = "relu"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        act.numpy_source = "z"  # type: ignore[misc]
+        act.source = "z"  # type: ignore[misc]
     assert get_activation("tanh").name == "tanh"
 
 
@@ -207,7 +207,7 @@ def test_relu_derivative_convention_at_zero():
     assert np.array_equal(relu.numpy_derivative(zeros, relu.numpy(zeros)), [0.0, 0.0, 0.0])
     grid = np.array([-2.0, -1e-300, 0.0, 1e-300, 3.0])
     assert np.array_equal(relu.numpy_derivative(grid, relu.numpy(grid)), [0.0, 0.0, 0.0, 1.0, 1.0])
-    src = relu.numpy_derivative_source.format(z="z", a="a")
+    src = relu.derivative_source.format(z="z", a="a")
     assert np.array_equal(np.asarray(eval(src, _ns(z=grid, a=relu.numpy(grid))), dtype=float),
                           [0.0, 0.0, 0.0, 1.0, 1.0])
 
@@ -269,8 +269,8 @@ def _fields(template: str) -> set[str]:
 @pytest.mark.parametrize("name", ALL)
 def test_templates_use_only_z_and_a_placeholders(name):
     act = get_activation(name)
-    assert _fields(act.numpy_source) == {"z"}
-    assert _fields(act.numpy_derivative_source) <= {"z", "a"}
+    assert _fields(act.source) == {"z"}
+    assert _fields(act.derivative_source) <= {"z", "a"}
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -282,8 +282,8 @@ def test_templates_agree_with_callables(name, zname, aname):
     values = values.reshape(4, 6)
     a = act.numpy(values)
     ns = _ns(**{zname: values, aname: a})
-    forward = eval(act.numpy_source.format(z=zname, a=aname), ns)
-    backward = eval(act.numpy_derivative_source.format(z=zname, a=aname), ns)
+    forward = eval(act.source.format(z=zname, a=aname), ns)
+    backward = eval(act.derivative_source.format(z=zname, a=aname), ns)
     np.testing.assert_allclose(np.broadcast_to(forward, values.shape), a, rtol=1e-15, atol=0)
     expected_d = act.numpy_derivative(values, a)
     assert np.shape(expected_d) == values.shape
@@ -297,7 +297,7 @@ def test_template_derivative_matches_sympy_derivative(name):
     act = get_activation(name)
     points = DERIV_GRID[DERIV_GRID != 0]
     ns = _ns(z=points, a=act.numpy(points))
-    backward = np.broadcast_to(np.asarray(eval(act.numpy_derivative_source.format(z="z", a="a"), ns),
+    backward = np.broadcast_to(np.asarray(eval(act.derivative_source.format(z="z", a="a"), ns),
                                           dtype=float), points.shape)
     assert _close(backward, _mp_reference(act.derivative(z), points), rtol=1e-11)
 
@@ -316,7 +316,7 @@ def test_sigmoid_numpy_is_finite_and_correct_at_huge_arguments():
         warnings.simplefilter("error")
         a = act.numpy(HUGE)
         d = act.numpy_derivative(HUGE, a)
-        templ = eval(act.numpy_source.format(z="z", a="a"), _ns(z=HUGE, a=a))
+        templ = eval(act.source.format(z="z", a="a"), _ns(z=HUGE, a=a))
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(d))
     assert np.all((a >= 0) & (a <= 1))
     assert a[-1] == 1.0 and a[0] == 0.0  # exact limits: 1 - e**-1e4 rounds to 1, e**-1e4 to 0
@@ -333,8 +333,8 @@ def test_softplus_numpy_is_finite_and_correct_at_huge_arguments():
         warnings.simplefilter("error")
         a = act.numpy(HUGE)
         d = act.numpy_derivative(HUGE, a)
-        templ = eval(act.numpy_source.format(z="z", a="a"), _ns(z=HUGE, a=a))
-        templ_d = eval(act.numpy_derivative_source.format(z="z", a="a"), _ns(z=HUGE, a=a))
+        templ = eval(act.source.format(z="z", a="a"), _ns(z=HUGE, a=a))
+        templ_d = eval(act.derivative_source.format(z="z", a="a"), _ns(z=HUGE, a=a))
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(d))
     # log(1 + e**z) = z + log(1 + e**-z): equal to z in float64 for z >= 710.
     assert a[-1] == 1e4 and a[-2] == 1000.0

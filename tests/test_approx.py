@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symmlp.approx import (
+from symmlp.explore.approx import (
     STAIRCASE_SLOPE,
     approximation_error,
     bernstein,
@@ -24,14 +24,14 @@ from symmlp.approx import (
     sigmoid_staircase,
     sup_error,
 )
-from symmlp.claims import (
+from symmlp.explore.claims import (
     criteria_table,
     parameters_for_epsilon,
     polynomial_collapse,
     separable_blind_spot,
 )
-from symmlp.mlp import MLP
-from symmlp.polynomial import Polynomial, SeparablePolynomial
+from symmlp.models.mlp import MLP
+from symmlp.models.polynomial import Polynomial, SeparablePolynomial
 
 x = sp.Symbol("x")
 x1 = sp.Symbol("x_1")
@@ -307,7 +307,7 @@ def test_no_degree_gives_the_separable_polynomial_a_cross_term(degree):
 
 
 def test_full_polynomial_cross_monomials_by_hand():
-    from symmlp.claims import _cross_monomials
+    from symmlp.explore.claims import _cross_monomials
 
     x2 = sp.Symbol("x_2")
     assert set(_cross_monomials(Polynomial(2, 3))) == {x1 * x2, x1**2 * x2, x1 * x2**2}

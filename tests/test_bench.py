@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from symmlp import MLP, Polynomial, compile
-from symmlp.bench import BenchRow, handwritten_mlp, handwritten_polynomial, naive_sympy_route
+from symmlp.bench.baselines import handwritten_mlp, handwritten_polynomial, naive_sympy_route
+from symmlp.bench.suite import BenchRow
 
 
 @pytest.mark.parametrize("widths", [(4, 32, 32, 1), (2, 3, 1), (3, 5, 4, 2, 1)])

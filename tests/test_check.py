@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symmlp.activations import activation_names, get_activation
-from symmlp.check import check
-from symmlp.mlp import MLP
-from symmlp.polynomial import Polynomial, SeparablePolynomial
+from symmlp.models.mlp import MLP
+from symmlp.models.polynomial import Polynomial, SeparablePolynomial
+from symmlp.ops.activations import activation_names, get_activation
+from symmlp.verify.check import check
 
-check_module = importlib.import_module("symmlp.check")  # symmlp.check is also the function
+check_module = importlib.import_module("symmlp.verify.check")  # symmlp.verify.check is also the function
 
 
 @pytest.mark.parametrize("model, loss", [
@@ -72,7 +72,7 @@ def test_wrong_compiled_gradient_is_caught(monkeypatch):
 
 def test_wrong_activation_derivative_is_caught():
     tanh = get_activation("tanh")
-    wrong = dataclasses.replace(tanh, numpy_derivative_source="1.0 - {a}")
+    wrong = dataclasses.replace(tanh, derivative_source="1.0 - {a}")
     model = MLP([2, 2, 1], activation=wrong)
     report = check(model)
     assert not report.ok
@@ -83,7 +83,7 @@ def test_wrong_activation_derivative_is_caught():
 
 def test_wrong_exact_derivative_is_caught():
     tanh = get_activation("tanh")
-    wrong = dataclasses.replace(tanh, sympy_derivative=lambda z: 1 - tanh(z))
+    wrong = dataclasses.replace(tanh, first=lambda z: 1 - tanh(z))
     report = check(MLP([1, 2, 1], activation=wrong))
     assert not report.ok
     assert any(r.direct_error and r.direct_error > 1e-6 for r in report.rows)
@@ -97,7 +97,7 @@ def test_rows_exact_value_matches_numpy():
 
 def test_relu_kink_points_are_avoided():
     model = MLP([1, 2, 2, 1], activation="relu")
-    kinked = [seed for seed in range(400) if check_module._near_relu_kink(*_first_draw(model, seed))]
+    kinked = [seed for seed in range(400) if check_module._near_kink(*_first_draw(model, seed))]
     assert kinked, "no seed's first draw lands on a ReLU kink; the test needs one"
     for seed in kinked[:2]:
         assert check(model, seed=seed).ok
@@ -111,11 +111,11 @@ def _first_draw(model, seed):
     return model, theta, [check_module._rational(rng) for _ in model.inputs]
 
 
-def test_near_relu_kink_by_hand():
+def test_near_kink_by_hand():
     model = MLP([1, 1], output_activation="relu")
-    assert check_module._near_relu_kink(model, [2, -4], [2])  # z = 2*2 - 4 = 0
-    assert not check_module._near_relu_kink(model, [2, -3], [2])
-    assert not check_module._near_relu_kink(MLP([1, 1]), [2, -4], [2])
+    assert check_module._near_kink(model, [2, -4], [2])  # z = 2*2 - 4 = 0
+    assert not check_module._near_kink(model, [2, -3], [2])
+    assert not check_module._near_kink(MLP([1, 1]), [2, -4], [2])
 
 
 def test_agree_exactly():

@@ -91,7 +91,7 @@ def test_console_script_runs():
 def test_check_exits_1_on_disagreement(capsys, monkeypatch):
     import importlib
 
-    check_module = importlib.import_module("symmlp.check")
+    check_module = importlib.import_module("symmlp.verify.check")
     real = check_module.compile_model
 
     def broken(model, loss):

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from symmlp.datasets import circles, cross_term, sample_1d, two_moons, xor
+from symmlp.explore.datasets import circles, cross_term, sample_1d, two_moons, xor
 
 SEEDED = {
     "sample_1d": lambda seed: sample_1d(np.sin, 50, noise=0.1, seed=seed, grid=False),

@@ -5,9 +5,9 @@ import random
 import pytest
 import sympy as sp
 
-from symmlp.derivation import IndexEquation, backprop
-from symmlp.mlp import MLP
-from symmlp.polynomial import Polynomial
+from symmlp.derive.derivation import IndexEquation, backprop
+from symmlp.models.mlp import MLP
+from symmlp.models.polynomial import Polynomial
 
 
 def _index_count(widths):

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symmlp import MLP, Polynomial, count_free_symbols
-from symmlp.symbols import IndexedSymbol, indexed
+from symmlp.models.symbols import IndexedSymbol, indexed
 
 
 def relu(e):

@@ -8,8 +8,8 @@ import matplotlib.image
 import pytest
 import sympy as sp
 
-from symmlp.approx import bernstein, error_curves, relu_interpolant, sigmoid_staircase
-from symmlp.plots import (
+from symmlp.explore.approx import bernstein, error_curves, relu_interpolant, sigmoid_staircase
+from symmlp.explore.plots import (
     plot_bernstein,
     plot_error_vs_params,
     plot_parameter_explosion,
@@ -62,7 +62,7 @@ def test_plots_refuse_bad_input(tmp_path):
 
 @pytest.mark.slow
 def test_run_all_writes_every_plot(tmp_path):
-    from symmlp.claims import run_all
+    from symmlp.explore.claims import run_all
 
     (tmp_path / "keep.txt").write_text("user file")
     result = run_all(tmp_path)
@@ -86,7 +86,7 @@ def test_a_missing_parent_folder_is_refused_not_created(tmp_path):
 
 
 def test_run_all_refuses_a_missing_parent_folder(tmp_path):
-    from symmlp.claims import run_all
+    from symmlp.explore.claims import run_all
 
     with pytest.raises(ValueError, match="does not exist"):
         run_all(tmp_path / "missing" / "dir")

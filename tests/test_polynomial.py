@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symmlp import MLP, Polynomial, SeparablePolynomial, count_free_symbols
-from symmlp.polynomial import exponent_tuples
-from symmlp.symbols import IndexedSymbol, indexed
+from symmlp.models.polynomial import exponent_tuples
+from symmlp.models.symbols import IndexedSymbol, indexed
 
 GRID = [(n, d) for n in range(1, 6) for d in range(0, 6)]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symmlp.mlp import MLP
-from symmlp.polynomial import Polynomial, SeparablePolynomial
-from symmlp.saving import CorruptFileError, load, save
-from symmlp.train import TrainResult, train
+from symmlp import TrainResult, train
+from symmlp.models.mlp import MLP
+from symmlp.models.polynomial import Polynomial, SeparablePolynomial
+from symmlp.training.saving import CorruptFileError, load, save
 
 
 @pytest.fixture
@@ -70,10 +70,27 @@ def test_loss_and_mlp_activations_survive(tmp_path):
 def test_save_replaces_atomically_and_leaves_no_temp(tmp_path, trained):
     r, _ = trained
     path = tmp_path / "out.json"
-    path.write_text("old contents")
+    save((r.model, np.zeros(r.model.num_params)), path)  # a model file symmlp wrote: replaced
     r.save(path)
     assert load(path).theta.tobytes() == r.theta.tobytes()
     assert sorted(os.listdir(tmp_path)) == ["model.json", "out.json"]
+
+
+def test_save_never_replaces_a_file_it_did_not_write_nor_follows_links(tmp_path, trained):
+    r, _ = trained
+    foreign = tmp_path / "notes.json"
+    foreign.write_text("old contents")
+    with pytest.raises(ValueError, match="was not written by symmlp"):
+        r.save(foreign)
+    assert foreign.read_text() == "old contents"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    for target in (outside, tmp_path / "missing.json"):
+        link = tmp_path / f"link-to-{target.name}"
+        link.symlink_to(target)
+        with pytest.raises(ValueError, match="symbolic link"):
+            r.save(link)
+    assert outside.read_text() == "keep" and not (tmp_path / "missing.json").exists()
 
 
 def test_failed_save_keeps_old_file(tmp_path):

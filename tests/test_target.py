@@ -12,7 +12,7 @@ import sympy.parsing.sympy_parser as sympy_parser
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from symmlp.target import (
+from symmlp.explore.target import (
     MAX_DEPTH,
     MAX_LENGTH,
     TargetSyntaxError,

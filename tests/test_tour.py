@@ -6,7 +6,7 @@ import re
 import pytest
 
 from symmlp.cli import main
-from symmlp.tour import MANIFEST, PLANNED, TourFolder, run_tour
+from symmlp.explore.tour import MANIFEST, PLANNED, TourFolder, run_tour
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_tour_results_carry_the_posts_claims(toured):
     assert mse < 1e-2
     for doc in (out / "tex").glob("*.tex"):
         text = doc.read_text()
-        assert text.startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
+        assert text.splitlines()[1].startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from symmlp.cli import main
-from symmlp.saving import load
+from symmlp.training.saving import load
 
 
 def run(capsys, *argv):
@@ -36,8 +36,8 @@ def test_progress_goes_to_stderr_for_long_runs(capsys):
                            "--n", "10", "--lr", "0.01")
     assert status == 0
     lines = err.strip().splitlines()
-    assert len(lines) == 10 and lines[-1].startswith("step 1000/1000: loss (½·MSE) ")
-    assert all(re.fullmatch(r"step \d+/1000: loss \(½·MSE\) \S+", line) for line in lines)
+    assert len(lines) == 10 and lines[-1].startswith("step 1000/1000: loss ")
+    assert all(re.fullmatch(r"step \d+/1000: loss \S+", line) for line in lines)
     assert "/1000: loss" not in out
 
 
@@ -89,8 +89,8 @@ def test_hostile_targets_exit_2(capsys, tmp_path, monkeypatch, target):
         ("--lr", "nan", "--lr"),
         ("--momentum", "1", "--momentum"),
         ("--n", "many", "--n"),
-        ("--widths", "1,4,2", "--widths"),
-        ("--widths", "1,x,1", "--widths"),
+        ("--widths", "1,4,2", "WIDTHS must end in 1"),
+        ("--widths", "1,x,1", "widths must be comma-separated integers"),
         ("--activation", "os.system", "activation"),
     ],
 )
@@ -144,7 +144,7 @@ def test_unwritable_output_path_is_refused_before_training(capsys, tmp_path, mon
     def no_training(*args, **kwargs):
         raise AssertionError("training ran before the output path was checked")
 
-    monkeypatch.setattr(sys.modules["symmlp.train"], "train", no_training)
+    monkeypatch.setattr(sys.modules["symmlp.training.loop"], "train", no_training)
     status, out, err = run(capsys, "--widths", "1,2,1", "--target", "x", "--steps", "5",
                            flag, str(path))
     assert status == 2

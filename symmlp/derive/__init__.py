@@ -1,0 +1,1 @@
+"""The derivation: matrix and index form by the chain rule, gradients, second order."""

@@ -1,0 +1,1 @@
+"""Emitters: the derivation as array code (NumPy, JAX, PyTorch), ball arithmetic and LaTeX."""

@@ -1,0 +1,383 @@
+"""Standalone LaTeX documents: full against separable polynomials, one exact GD step.
+
+:func:`polynomial_document` and :func:`gd_step_document`, typeset with
+:mod:`symmlp.emit.latex.layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+from math import comb
+
+import sympy as sp
+
+from ...derive.derivation import backprop
+from ...derive.grad import gradient
+from ...models import MLP, Polynomial, SeparablePolynomial
+from ...models.chain import check_model
+from ...models.counting import count_table, mlp_count, polynomial_count, separable_count
+from ...models.symbols import indexed
+from ...ops.losses import get_loss
+from ...training.exact import exact_rows, gd_step
+from ...validate import check_int, exact_number
+from .layout import (
+    TEXT_WIDTH_EM,
+    align,
+    align_rows,
+    break_terms,
+    display,
+    doc_latex,
+    document,
+    escape,
+    latex_width,
+    section,
+)
+
+__all__ = [
+    "polynomial_document",
+    "gd_step_document",
+]
+
+# --------------------------------------------------------------------- polynomials
+
+
+_MAX_DOCUMENT_TERMS = 10**7
+
+
+def _compositions(total: int, n: int, *, ascending: bool = False) -> Iterator[tuple[int, ...]]:
+    """Tuples of ``n`` non-negative ints summing to ``total``, lexicographically descending
+    (as :func:`symmlp.models.polynomial.exponent_tuples` orders them) or ascending; no recursion."""
+    c = [0] * n
+    c[-1 if ascending else 0] = total
+    while True:
+        yield tuple(c)
+        if ascending:    # raise the entry before the last nonzero one, the rest goes last
+            last = max((i for i, v in enumerate(c) if v), default=0)
+            if last == 0:
+                return
+            rest = c[last] - 1
+            c[last - 1] += 1
+            c[last] = 0
+            c[-1] += rest
+        else:            # lower the last nonzero entry before the end, the rest goes after it
+            i = next((i for i in range(n - 2, -1, -1) if c[i]), None)
+            if i is None:
+                return
+            rest = sum(c[i + 1:]) + 1
+            c[i] -= 1
+            c[i + 1:] = [rest] + [0] * (n - i - 2)
+
+
+def _full_exponents(n: int, d: int, *, reverse: bool = False) -> Iterator[tuple[int, ...]]:
+    """:func:`symmlp.models.polynomial.exponent_tuples` lazily (``reverse``: from the last tuple back)."""
+    if reverse:
+        return (k for t in range(d, -1, -1) for k in _compositions(t, n, ascending=True))
+    return (k for t in range(d + 1) for k in _compositions(t, n))
+
+
+def _separable_exponents(n: int, d: int, *, reverse: bool = False) -> Iterator[tuple[int, ...]]:
+    """:class:`symmlp.models.polynomial.SeparablePolynomial`'s exponents lazily."""
+    def gen() -> Iterator[tuple[int, ...]]:
+        yield (0,) * n
+        for i in range(n):
+            for k in range(1, d + 1):
+                yield tuple(k if j == i else 0 for j in range(n))
+
+    if not reverse:
+        return gen()
+    return (tuple(k if j == i else 0 for j in range(n))
+            for i in range(n - 1, -1, -1) for k in range(d, 0, -1))
+
+
+def _monomial(inputs, k: tuple[int, ...]) -> sp.Expr:
+    return sp.Mul(*(x**e for x, e in zip(inputs, k) if e))
+
+
+def _shown(first: Iterator, last: Iterator, count: int, max_terms: int) -> tuple[list, bool]:
+    """The items printed of ``count`` ones: all, or the first ``max_terms - 1`` and the last."""
+    if count <= max_terms:
+        return list(islice(first, count)), False
+    return [*islice(first, max_terms - 1), next(last)], True
+
+
+def _monomial_terms(model, exponents, count: int, max_terms: int) -> list[str]:
+    """The printed terms ``a_k x^k``; only those shown are built (``exponents(reverse=)``)."""
+    n, d = model.n_inputs, model.degree
+    shown, cut = _shown(exponents(n, d), exponents(n, d, reverse=True), count, max_terms)
+    terms = []
+    for k in shown:
+        mono = _monomial(model.inputs, k)
+        m = "" if mono == 1 else " " + doc_latex(mono)
+        terms.append(doc_latex(indexed("a", None, *k)) + m)
+    if cut:
+        terms = [*terms[:-1], r"\cdots", terms[-1]]
+    return [terms[0], *(f"+ {t}" for t in terms[1:])]
+
+
+def _written_out(lhs: str, terms: list[str], width: float) -> list[str]:
+    return align_rows(lhs, break_terms(terms, width - latex_width(lhs) - 4))
+
+
+def _count_grid(n: int, d: int) -> str:
+    ns = sorted({1, 2, 3, 4, 8, 16, n})
+    ds = sorted({1, 2, 3, 4, 6, d})
+
+    def cell(a: int, b: int) -> str:
+        v = f"{comb(a + b, b)}"
+        return rf"$\mathbf{{{v}}}$" if (a, b) == (n, d) else v
+
+    head = r"$n \backslash d$ & " + " & ".join(f"${b}$" for b in ds) + r" \\ \hline"
+    rows = [f"${a}$ & " + " & ".join(cell(a, b) for b in ds) + r" \\" for a in ns]
+    return ("\\begin{center}\n\\begin{tabular}{r|" + "r" * len(ds) + "}\n" + head + "\n"
+            + "\n".join(rows) + "\n\\end{tabular}\n\\end{center}\n")
+
+
+def polynomial_document(n: int, d: int, *, title: str | None = None, max_terms: int = 60) -> str:
+    """A standalone LaTeX article: the full polynomial against the separable one.
+
+    It writes the full polynomial of degree ``d`` in ``n`` inputs out with all
+    its cross terms, counts its ``C(n+d, d)`` coefficients (with a table over
+    ``n`` and ``d``), and sets the post's separable polynomial, ``n d + 1``
+    coefficients and no cross terms, beside it.
+
+    Parameters
+    ==========
+
+    n, d : int
+        Inputs (``n >= 1``) and total degree (``d >= 0``).
+    title : str, optional
+    max_terms : int
+        Polynomials with more terms are written with ``\\cdots`` in the middle.
+
+    Returns
+    =======
+
+    str
+        The document; it needs only ``amsmath``, ``amssymb`` and ``geometry``.
+
+    Examples
+    ========
+
+    >>> tex = polynomial_document(2, 2)
+    >>> r"\\binom{n+d}{d} = \\binom{4}{2} = 6" in tex
+    True
+    >>> "a_{1,1} x_{1} x_{2}" in tex
+    True
+    """
+    full, sep = Polynomial(n, d), SeparablePolynomial(n, d)
+    check_int(max_terms, "max_terms", 3)
+    W = TEXT_WIDTH_EM
+    n_full, n_sep = polynomial_count(n, d), separable_count(n, d)
+    if max(n_full, n_sep) > _MAX_DOCUMENT_TERMS:
+        raise ValueError(f"polynomial_document(n={n}, d={d}): the full polynomial has "
+                         f"C({n + d}, {d}) = {n_full} terms, more than the {_MAX_DOCUMENT_TERMS} "
+                         "a document can describe")
+    title = title or f"Full versus separable polynomials: {n} inputs, degree {d}"
+    parts = ["This comparison was generated by symmlp from\n\\begin{center}\n"
+             f"\\texttt{{{escape(repr(full))}}} \\quad and \\quad \\texttt{{{escape(repr(sep))}}}\n"
+             "\\end{center}\n"]
+
+    parts.append(section("The full polynomial"))
+    parts.append("Every monomial $x_1^{k_1} \\cdots x_n^{k_n}$ of total degree at most $d$ gets "
+                 "its own coefficient, cross terms included:\n")
+    parts.append(display(r"f(x_1, \dots, x_n) = \sum_{k_1 + \dots + k_n \le d} a_{k_1 \dots k_n}"
+                          r" x_1^{k_1} \cdots x_n^{k_n}"))
+    parts.append(f"For $n = {n}$ and $d = {d}$, with $a_{{k_1,\\dots,k_n}}$ named by its exponents "
+                 "and the terms in order of degree:\n")
+    parts.append(align(_written_out("f(x)", _monomial_terms(full, _full_exponents, n_full, max_terms),
+                                     W)))
+
+    parts.append(section("Counting its coefficients"))
+    parts.append("A monomial of degree at most $d$ shares $d$ units of degree among the $n$ "
+                 "inputs and one slack box for the degree left over (stars and bars), so\n")
+    parts.append(display(rf"|\{{a_k\}}| = \binom{{n+d}}{{d}} = \binom{{{n + d}}}{{{d}}} = {n_full}"
+                          r", \qquad \binom{n+d}{d} = \frac{n^d}{d!} + O\bigl(n^{d-1}\bigr)"
+                          r" \quad\text{for fixed } d."))
+    parts.append(r"It grows like $n^d$: the parameter explosion.  The count over $n$ and $d$ "
+                 "(this case in bold):\n")
+    parts.append(_count_grid(n, d))
+
+    parts.append(section("The separable polynomial beside it"))
+    parts.append("The per-coordinate polynomial has one constant and $d$ powers of each input "
+                 "alone, $f_i(x_i) = a_0 + a_1 x_i + \\dots + a_d x_i^d$, so no cross terms:\n")
+    parts.append(align(_written_out("g(x)", _monomial_terms(sep, _separable_exponents, n_sep, max_terms),
+                                     W)))
+    n_cross = n_full - n_sep    # every exponent tuple with two or more nonzero entries
+
+    def crossing(reverse: bool) -> Iterator[tuple[int, ...]]:
+        return (k for k in _full_exponents(n, d, reverse=reverse) if sum(1 for e in k if e) > 1)
+
+    cross, cut = _shown(crossing(False), crossing(True), n_cross, max_terms)
+    parts.append(display(rf"|\{{a\}}| = n d + 1 = {n} \cdot {d} + 1 = {n_sep}"
+                          rf" \qquad\text{{against}}\qquad \binom{{{n + d}}}{{{d}}} = {n_full}."))
+    if cross:
+        shown = [doc_latex(_monomial(full.inputs, k)) for k in cross]
+        if cut:
+            shown = [*shown[:-1], r"\dots", shown[-1]]
+        lines = break_terms([s + "," for s in shown[:-1]] + [shown[-1]], W - 4)
+        parts.append(f"It cannot represent the {n_cross} cross term{'s' if n_cross > 1 else ''}"
+                     " of the full polynomial:\n"
+                     + "\\begin{gather*}\n" + " \\\\\n".join(lines) + "\n\\end{gather*}\n")
+    else:
+        parts.append("With one input (or degree at most 1) there are no cross terms, and the two "
+                     "polynomials coincide.\n")
+    mlp_formula = sp.latex(mlp_count([sp.Symbol("n"), 64, 1]))
+    parts.append(f"Side by side with an MLP $[n, 64, 1]$, whose count ${mlp_formula}$ grows only "
+                 "linearly in $n$:\n")
+    table = count_table(ns=sorted({1, 2, 4, 8, 16, n}), degrees=[d])
+    parts.append("\\begin{center}\n" + sp.latex(table) + "\n\\end{center}\n")
+    return document(title, parts)
+
+
+# ------------------------------------------------------------------------- GD step
+
+
+_GD_DEFAULT = {
+    "theta": [1, -1, 0, sp.Rational(3, 2), sp.Rational(1, 2), -1, 0],
+    "X": [[1], [2]],
+    "Y": [[1], [0]],
+    "lr": sp.Rational(1, 4),
+}
+
+
+def _column(values) -> str:
+    if len(values) == 1:
+        return doc_latex(values[0])
+    return r"\begin{bmatrix} " + r" \\ ".join(doc_latex(v) for v in values) + r" \end{bmatrix}"
+
+
+def gd_step_document(model=None, loss: str = "mse", theta=None, X=None, Y=None, lr=None, *,
+                     title: str | None = None) -> str:
+    """A standalone LaTeX article: one gradient-descent step written out exactly.
+
+    ``theta_1 = theta_0 - lr * grad L(theta_0)`` with ``L`` the mean loss over
+    the rows of ``X`` and ``Y``; every number stays a Rational when the inputs
+    are (ReLU and polynomial activations keep them so).  The step itself is
+    :func:`symmlp.gd_step`; the document also shows each sample's
+    forward pass and gradient, and the loss before and after.
+
+    Parameters
+    ==========
+
+    model : any symmlp model, optional
+        Defaults to ``MLP([1, 2, 1], activation="relu")``.
+    loss : str
+    theta, X, Y, lr : optional
+        The starting parameters (in ``model.params`` order), the data rows, the
+        targets and the learning rate.  The defaults are the document's own
+        example: two points, ``lr = 1/4``.
+    title : str, optional
+
+    Returns
+    =======
+
+    str
+
+    Examples
+    ========
+
+    >>> tex = gd_step_document()
+    >>> r"\\theta_1 = \\theta_0 - \\eta \\nabla L(\\theta_0)" in tex
+    True
+    """
+    if model is None:
+        model = MLP([1, 2, 1], activation="relu")
+    check_model(model)
+    given = {"theta": theta, "X": X, "Y": Y, "lr": lr}
+    if model != MLP([1, 2, 1], activation="relu") and any(v is None for v in given.values()):
+        raise ValueError("gd_step_document needs theta, X, Y and lr for a model other than the "
+                         "default MLP([1, 2, 1], activation='relu')")
+    given = {k: _GD_DEFAULT[k] if v is None else v for k, v in given.items()}
+    theta0 = model.theta_values(given["theta"])
+    Xs = exact_rows(given["X"], model.n_inputs, "X")
+    Ys = exact_rows(given["Y"], model.n_outputs, "Y")
+    if len(Xs) != len(Ys):
+        raise ValueError(f"X has {len(Xs)} rows but Y has {len(Ys)}; give one target row per sample")
+    eta = exact_number(given["lr"], "lr")
+    if not eta > 0:
+        raise ValueError(f"lr must be > 0, got {eta}")
+    spec = get_loss(loss)
+    grads = gradient(model, spec)
+    ell = backprop(model, spec).loss_expression()
+    B = len(Xs)
+
+    def point(theta, x, y):
+        return {**dict(zip(model.params, theta)), **dict(zip(model.inputs, x)),
+                **dict(zip(model.targets, y))}
+
+    def mean_loss(theta):
+        return sp.Add(*(ell.xreplace(point(theta, x, y)) for x, y in zip(Xs, Ys))) / B
+
+    per_sample = [[grads[p].xreplace(point(theta0, x, y)) for p in model.params]
+                  for x, y in zip(Xs, Ys)]
+    mean = [sp.Add(*col) / B for col in zip(*per_sample)]
+    theta1 = [sp.nsimplify(v) if isinstance(v, sp.Float) else v
+              for v in gd_step(model, spec, theta0, Xs, Ys, eta)]
+    mine = [t - eta * m for t, m in zip(theta0, mean)]
+    if any(sp.simplify(a - b) != 0 for a, b in zip(theta1, mine)):
+        raise RuntimeError("symmlp.gd_step disagrees with the mean of the per-sample "
+                           f"gradients: {theta1} vs {mine}")
+    L0, L1 = mean_loss(theta0), mean_loss(theta1)
+
+    title = title or f"One exact gradient-descent step for {model!r}"
+    parts = ["The update rule of gradient descent, with learning rate $\\eta$,\n",
+             display(r"\theta_1 = \theta_0 - \eta \nabla L(\theta_0), \qquad "
+                      r"L(\theta) = \frac{1}{B} \sum_{b=1}^{B} \ell(x_b, y_b; \theta),"),
+             "carried out once, exactly, with rational numbers throughout.\n"]
+    parts.append(section("The model and the data"))
+    parts.append(f"The network \\texttt{{{escape(repr(model))}}} computes\n")
+    parts.append(display(sp.latex(model)))
+    parts.append(f"with the per-sample loss ${spec.sample_latex}$.  The data, "
+                 f"$B = {B}$ samples, and the learning rate $\\eta = {doc_latex(eta)}$:\n")
+    head = (" & ".join(["$b$", *(f"${doc_latex(s)}$" for s in model.inputs),
+                        *(f"${doc_latex(s)}$" for s in model.targets)]) + r" \\ \hline")
+    body = [" & ".join([f"${b}$", *(f"${doc_latex(v)}$" for v in (*x, *y))]) + r" \\"
+            for b, (x, y) in enumerate(zip(Xs, Ys), start=1)]
+    parts.append("\\begin{center}\n\\begin{tabular}{c|" + "c" * (model.n_inputs + model.n_outputs)
+                 + "}\n" + head + "\n" + "\n".join(body) + "\n\\end{tabular}\n\\end{center}\n")
+
+    parts.append(section("The forward pass at $\\theta_0$"))
+    blocks = model.exact_blocks(theta0)
+    groups = model.layer_groups()
+    for b, (x, y) in enumerate(zip(Xs, Ys), start=1):
+        outs = model.stage_outputs(blocks, x)
+        rows, k = [], 0
+        for l, group in enumerate(groups, start=1):
+            k += len(group)
+            a = outs[k - 1]
+            name = "\\hat{y}" if l == len(groups) else f"a^{{({l})}}"
+            if group[-1].activation is not None and len(group) > 1:
+                rows.append(f"z^{{({l})}} &= {_column(outs[k - 2])}, \\qquad {name} = {_column(a)}")
+            else:
+                rows.append(f"{name} &= {_column(a)}")
+        rows.append(rf"\ell_{{{b}}} &= {doc_latex(ell.xreplace(point(theta0, x, y)))}")
+        x_tex = ", ".join(doc_latex(v) for v in x)
+        parts.append(f"Sample {b}, $x = ({x_tex})$:\n" + align(rows))
+    parts.append(display(rf"L(\theta_0) = {doc_latex(L0)}"))
+
+    parts.append(section("The gradient and the step"))
+    parts.append("Each sample's gradient by backpropagation, their mean "
+                 r"$\nabla L(\theta_0)$, and the new parameters "
+                 r"$\theta_1 = \theta_0 - \eta \nabla L(\theta_0)$:" + "\n")
+    cols = [r"$\theta$", r"$\theta_0$"]
+    if B <= 4:
+        cols += [rf"$\partial \ell_{{{b}}} / \partial \theta$" for b in range(1, B + 1)]
+    cols += [r"$\partial L / \partial \theta$", r"$\theta_1$"]
+    body = []
+    for k, p in enumerate(model.params):
+        cells = [p, theta0[k], *([g[k] for g in per_sample] if B <= 4 else []), mean[k], theta1[k]]
+        body.append(" & ".join(f"${doc_latex(c)}$" for c in cells) + r" \\")
+    parts.append("\\begin{center}\n\\begin{tabular}{c|" + "r" * (len(cols) - 1) + "}\n"
+                 + " & ".join(cols) + r" \\ \hline" + "\n" + "\n".join(body)
+                 + "\n\\end{tabular}\n\\end{center}\n")
+    parts.append("As one vector equation:\n")
+    parts.append(display(rf"\theta_1 = {_column(theta0)} - {doc_latex(eta)} {_column(mean)} "
+                          rf"= {_column(theta1)}"))
+    verdict = ("falls" if L1 < L0 else "does not fall") if (L1 - L0).is_number else "changes"
+    parts.append(section("The loss after the step"))
+    parts.append(display(rf"L(\theta_1) = {doc_latex(L1)} \qquad\text{{against}}\qquad "
+                          rf"L(\theta_0) = {doc_latex(L0)}"))
+    parts.append(f"The loss {verdict}, as a small enough step along $-\\nabla L$ must make it.\n"
+                 if verdict == "falls" else f"The loss {verdict}: the step was too long.\n")
+    return document(title, parts)

@@ -1,0 +1,1 @@
+"""Exploring the post's claims: approximation constructions, the claims, datasets, plots, the tour."""

@@ -1,0 +1,222 @@
+"""Fixed feature maps Φ, with no parameters: all monomials up to a degree (the full
+polynomial), and per-coordinate powers (the separable polynomial, a
+Kolmogorov–Arnold layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from math import comb
+
+import numpy as np
+import sympy as sp
+
+from ...derive.equations import MatrixEquation, Term, Var
+from ...validate import check_positive_int
+from .base import Stage
+
+__all__ = ["Monomials", "Powers", "exponent_tuples", "monomial_steps"]
+
+
+def _compositions(total: int, n: int) -> Iterator[tuple[int, ...]]:
+    """Tuples of ``n`` non-negative ints summing to ``total``, lexicographically descending."""
+    if n == 1:
+        yield (total,)
+        return
+    for k in range(total, -1, -1):
+        for rest in _compositions(total - k, n - 1):
+            yield (k, *rest)
+
+
+def exponent_tuples(n_inputs: int, degree: int) -> tuple[tuple[int, ...], ...]:
+    """Every exponent tuple with ``k_1 + ... + k_n <= degree``, by total degree.
+
+    Enumerated directly, never by filtering the ``(d+1)^n`` grid.
+
+    Examples
+    ========
+
+    >>> from symmlp.models.stages.features import exponent_tuples
+    >>> exponent_tuples(2, 2)
+    ((0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2))
+    """
+    n = check_positive_int(n_inputs, "n_inputs")
+    d = check_positive_int(degree, "degree", minimum=0)
+    return tuple(k for t in range(d + 1) for k in _compositions(t, n))
+
+
+def monomial_steps(exponents) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """How to build every monomial column from a lower one: per degree,
+    ``Phi[:, cols] = Phi[:, parents] * X[:, inputs]``; column 0 is the constant.
+
+    Examples
+    ========
+
+    >>> from symmlp.models.stages.features import monomial_steps, exponent_tuples
+    >>> [tuple(a.tolist() for a in s) for s in monomial_steps(exponent_tuples(2, 2))]
+    [([1, 2], [0, 0], [0, 1]), ([3, 4, 5], [1, 2, 2], [0, 0, 1])]
+    """
+    position = {k: c for c, k in enumerate(exponents)}
+    by_degree: dict[int, list[tuple[int, int, int]]] = {}
+    for c, k in enumerate(exponents):
+        if sum(k) == 0:
+            continue
+        i = next(i for i, e in enumerate(k) if e)
+        parent = position[(*k[:i], k[i] - 1, *k[i + 1:])]
+        by_degree.setdefault(sum(k), []).append((c, parent, i))
+    return [tuple(np.array(col) for col in zip(*rows)) for _, rows in sorted(by_degree.items())]
+
+
+class _Features(Stage):
+    """A parameter-free map of the input column to a column of features."""
+
+    exponents: tuple[tuple[int, ...], ...]
+
+    def exact(self, a, values):
+        return [sp.Mul(*(x**e for x, e in zip(a, k))) for k in self.exponents]
+
+    def jacobian(self, a, values) -> sp.Matrix:
+        def entry(row: int, i: int) -> sp.Expr:
+            k = self.exponents[row]
+            if k[i] == 0:
+                return sp.Integer(0)
+            return k[i] * sp.Mul(*(x ** (e - (j == i)) for j, (x, e) in enumerate(zip(a, k))))
+
+        return sp.Matrix(self.n_out, self.n_in, entry)
+
+    def expanded_size(self, size_in: int) -> int:
+        return self.n_in * (size_in + 2)
+
+    def index_forward(self, a):
+        return [], self.exact(a, {})
+
+    def row_latex(self, i: int, names, keep: int) -> str:
+        k = self.exponents[i]
+        factors = [name if e == 1 else f"{{{name}}}^{{{e}}}" for name, e in zip(names, k) if e]
+        return " ".join(factors) or "1"
+
+    def index_backward(self, g, a, need_input):
+        if not need_input:
+            return [], None
+        J = self.jacobian(a, {})
+        return [], [sp.Add(*(g[k] * J[k, i] for k in range(self.n_out))) for i in range(self.n_in)]
+
+
+class Monomials(_Features):
+    """``Φ(x) = [x^k for every exponent tuple k with |k| <= degree]``, the constant first.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.models.stages.features import Monomials
+    >>> Monomials(2, 2).exact(sp.symbols("x y"), {})
+    [1, x, y, x**2, x*y, y**2]
+    """
+
+    def __init__(self, n_in: int, degree: int) -> None:
+        self.n_in, self.degree, self.layer = n_in, degree, 0
+        self.n_out = comb(n_in + degree, degree)  # the exponents are enumerated only when needed
+        self.out = Var("Phi", "Phi", r"\Phi", self.n_out)
+
+    @cached_property
+    def exponents(self) -> tuple[tuple[int, ...], ...]:
+        return exponent_tuples(self.n_in, self.degree)
+
+    def helpers(self) -> dict:
+        steps, n_feat = monomial_steps(self.exponents), self.n_out
+
+        def monomials(X: np.ndarray) -> np.ndarray:
+            Phi = np.empty((X.shape[0], n_feat))
+            Phi[:, 0] = 1.0
+            for cols, parents, inputs in steps:
+                Phi[:, cols] = Phi[:, parents] * X[:, inputs]
+            return Phi
+
+        return {"monomials": monomials}
+
+    def forward(self, x: Var) -> list[MatrixEquation]:
+        return [MatrixEquation.assign("forward", 0, self.out, Term(
+            f"φ({x.text}), the monomials x^k of each sample", r"\left[x^{k}\right]_{k \in K}",
+            f"monomials({x.code})"))]
+
+    def backward(self, g, x, need_input):
+        if need_input:
+            raise NotImplementedError("monomial features are only supported as a model's first stage")
+        return [], None
+
+    def describe_latex(self) -> tuple[str, str]:
+        return (rf"all monomials of degree $\le {self.degree}$, ${self.n_out}$ features",
+                r"\left[x^{k}\right]_{|k| \le d}")
+
+
+class Powers(_Features):
+    """Per-coordinate powers ``[1,] a_1, ..., a_1^d, a_2, ..., a_n^d`` (input-major).
+
+    ``constant=True`` puts the constant 1 first (the separable polynomial's
+    ``a_0``); a Kolmogorov–Arnold layer leaves it out and takes a bias instead.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.models.stages.features import Powers
+    >>> Powers(2, 2, constant=True).exact(sp.symbols("x y"), {})
+    [1, x, x**2, y, y**2]
+    """
+
+    def __init__(self, n_in: int, degree: int, *, constant: bool, layer: int = 0,
+                 name: str = "Phi") -> None:
+        self.n_in, self.degree, self.layer, self.constant = n_in, degree, layer, constant
+        axis = [tuple(k if j == i else 0 for j in range(n_in))
+                for i in range(n_in) for k in range(1, degree + 1)]
+        self.exponents = (((0,) * n_in,) if constant else ()) + tuple(axis)
+        self.n_out = len(self.exponents)
+        self.out = Var.layered(name, layer or None, self.n_out)
+        self._suffix = str(layer or "")
+
+    def helpers(self) -> dict:
+        n, d, constant = self.n_in, self.degree, self.constant
+        ks = np.arange(1, d + 1, dtype=np.float64)
+
+        def powers(X: np.ndarray) -> np.ndarray:
+            P = (X[:, :, None] ** ks).reshape(X.shape[0], n * d)
+            return np.concatenate([np.ones((X.shape[0], 1)), P], axis=1) if constant else P
+
+        def powers_grad(G: np.ndarray, X: np.ndarray) -> np.ndarray:
+            G = G[:, 1:] if constant else G
+            slopes = ks * X[:, :, None] ** (ks - 1.0)
+            return (G.reshape(X.shape[0], n, d) * slopes).sum(axis=2)
+
+        return {f"powers{self._suffix}": powers, f"powers_grad{self._suffix}": powers_grad}
+
+    def forward(self, x: Var) -> list[MatrixEquation]:
+        one = "1, " if self.constant else ""
+        return [MatrixEquation.assign("forward", self.layer, self.out, Term(
+            f"[{one}x_i^k], the powers k = 1..{self.degree} of each row of {x.text} alone",
+            rf"\left[{one}{x.tex}_{{i}}^{{k}}\right]_{{i,\, k \le {self.degree}}}",
+            f"powers{self._suffix}({x.code})"))]
+
+    def backward(self, g: Term, x: Var, need_input: bool):
+        if not need_input:
+            return [], None
+        return [], Term(f"Σ_k k {x.text}^(k−1) ⊙ [{g.text}]_k",
+                        rf"\sum_{{k=1}}^{{{self.degree}}} k\, {x.tex}^{{\circ (k-1)}} \odot "
+                        rf"\left[{g.tex}\right]_{{k}}",
+                        f"powers_grad{self._suffix}({g.code}, {x.code})")
+
+    def formula_latex(self, inner: str) -> str:
+        return rf"\operatorname{{pow}}_{{{self.degree}}}\left({inner}\right)"
+
+    def spec(self) -> dict | None:
+        if self.out.code != f"P{self.layer}" or not self.layer:
+            return None
+        return {"stage": "powers", "n_in": self.n_in, "degree": self.degree, "layer": self.layer,
+                "constant": self.constant}
+
+    def __repr__(self) -> str:
+        return f"Powers({self.n_in}, {self.degree}, constant={self.constant}, layer={self.layer})"
+
+    def describe_latex(self) -> tuple[str, str]:
+        return (rf"powers $1..{self.degree}$ of each coordinate, ${self.n_out}$ features",
+                r"\left[a_i^{k}\right]_{i, k}")

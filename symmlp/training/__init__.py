@@ -1,0 +1,1 @@
+"""Training on the compiled gradient, the exact step, results, and saving them."""

@@ -1,0 +1,1 @@
+"""Verification: the numbers checked against the exact ones by independent routes."""

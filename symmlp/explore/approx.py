@@ -295,8 +295,8 @@ class Approximation:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != 1:
             raise ValueError(f"X must have shape (N, 1), got {X.shape}")
-        H = self.hidden
-        w, b, c = self.theta[:H], self.theta[H:2 * H], self.theta[2 * H:3 * H]
+        blocks = self.model.unflatten(self.theta)
+        w, b, c = blocks["W1"][:, 0], blocks["b1"], blocks["W2"][0]
         return self.model.sigma(1).numpy(X * w + b) * c
 
     def to_symbolic(self) -> sp.Expr:
@@ -375,8 +375,9 @@ def sigmoid_staircase(f: Target, steps: int, sharpness: float, interval: Sequenc
     steps = check_positive_int(steps, "steps")
     w = _check_sharpness(sharpness)
     fa, s, jumps, _ = _staircase_parts(f, steps, w, interval)
-    theta = np.concatenate([np.full(steps, w), -w * s, jumps, [fa]])
-    return Approximation(MLP([1, steps, 1], activation="sigmoid"), theta, "sigmoid staircase",
+    model = MLP([1, steps, 1], activation="sigmoid")
+    theta = model.flatten({"W1": np.full((steps, 1), w), "b1": -w * s, "W2": jumps[None, :], "b2": [fa]})
+    return Approximation(model, theta, "sigmoid staircase",
                          float_interval(interval))
 
 
@@ -428,8 +429,9 @@ def relu_interpolant(f: Target, knots: int, interval: Sequence[Any] = (0, 1)) ->
         raise ValueError(f"f is not finite at every knot of [{a:g}, {b:g}]")
     slopes = np.diff(values) / np.diff(t)
     out = np.diff(np.concatenate([[0.0], slopes, [0.0]]))
-    theta = np.concatenate([np.ones(knots), 0.0 - t, out, [values[0]]])
-    return Approximation(MLP([1, knots, 1], activation="relu"), theta, "relu interpolant", (a, b))
+    model = MLP([1, knots, 1], activation="relu")
+    theta = model.flatten({"W1": np.ones((knots, 1)), "b1": 0.0 - t, "W2": out[None, :], "b2": [values[0]]})
+    return Approximation(model, theta, "relu interpolant", (a, b))
 
 
 def _staircase_numeric(parts, x: np.ndarray) -> np.ndarray:

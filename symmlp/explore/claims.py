@@ -445,7 +445,7 @@ class CriteriaTable:
         return str(self)
 
 
-def _differentiable(model) -> Cell:
+def _differentiable(model, kind: str) -> Cell:
     out = model.output[0]
     derivs = [sp.diff(out, p) for p in model.params]
     if any(d.has(sp.Heaviside, sp.DiracDelta) for d in derivs):
@@ -453,15 +453,17 @@ def _differentiable(model) -> Cell:
                             "the measure-zero set z = 0, differentiable everywhere else")
     if any(d.has(sp.Derivative, sp.Subs) for d in derivs):
         return Cell("no", "sympy.diff leaves an unevaluated derivative")
-    kind = "monomials" if isinstance(model, Polynomial | SeparablePolynomial) else "smooth expressions"
     return Cell("yes", f"sympy.diff gives {kind} for all {model.num_params} parameters")
 
 
-def _interaction(model, seed: int = 1) -> sp.Expr:
-    """``f(x1, x2) - f(x1, 0) - f(0, x2) + f(0, 0)``: zero for every theta iff no cross terms."""
+def _interaction(model, symbolic: bool, seed: int = 1) -> sp.Expr:
+    """``f(x1, x2) - f(x1, 0) - f(0, x2) + f(0, 0)``: zero for every theta iff no cross terms.
+
+    ``symbolic``: expand it with the parameters left symbolic (models linear in
+    them); else evaluate it at a random exact theta."""
     out = model.output[0]
     x1, x2 = model.inputs
-    if isinstance(model, Polynomial | SeparablePolynomial):
+    if symbolic:
         at = lambda u, v: out.subs({x1: u, x2: v}, simultaneous=True)  # noqa: E731
         return sp.expand(at(x1, x2) - at(x1, 0) - at(0, x2) + at(0, 0))
     rng = np.random.default_rng(seed)
@@ -475,9 +477,9 @@ def _interaction(model, seed: int = 1) -> sp.Expr:
     return sp.Integer(0)
 
 
-def _cross_terms(model) -> Cell:
-    inter = _interaction(model)
-    if isinstance(model, Polynomial | SeparablePolynomial):
+def _cross_terms(model, polynomial: bool) -> Cell:
+    inter = _interaction(model, symbolic=polynomial)
+    if polynomial:
         cross = _cross_monomials(model)
         if inter == 0:
             return Cell("no", "no monomial holds both x_1 and x_2, f(x1,x2)-f(x1,0)-f(0,x2)+f(0,0) = 0")
@@ -488,13 +490,7 @@ def _cross_terms(model) -> Cell:
     return Cell("no", "interaction term vanished at a random theta")
 
 
-def _universal(model) -> Cell:
-    if isinstance(model, SeparablePolynomial):
-        return Cell("no", "for every degree the span has no x_1*x_2 (no cross monomial), so "
-                          "x_1*x_2 stays at RMS distance 1/3 on [-1, 1]^2")
-    if isinstance(model, Polynomial):
-        return Cell("yes (d -> inf)", "every monomial up to degree d: dense by Stone-Weierstrass "
-                                      "as d grows")
+def _mlp_universal(model: MLP) -> Cell:
     sigma = model.sigma(1)
     if sigma.is_polynomial:
         r = polynomial_collapse(sigma.name, depth=model.n_layers)
@@ -504,18 +500,57 @@ def _universal(model) -> Cell:
                        "Schocken 1993): dense as the width grows")
 
 
-def _count_in_n(model, n: sp.Symbol) -> Cell:
-    if isinstance(model, SeparablePolynomial):
-        c = separable_count(n, model.degree)
-        return Cell("yes", f"n*d + 1 = {c}: degree {sp.Poly(c, n).degree()} in n")
-    if isinstance(model, Polynomial):
-        general = polynomial_count(n, sp.Symbol("d", positive=True, integer=True))
-        by_d = {d: sp.Poly(sp.expand_func(polynomial_count(n, d)), n).degree() for d in (2, 3, 6)}
-        return Cell("no: O(n^d)", f"{general}: for fixed d a polynomial of degree d in n "
-                                  f"(degrees {by_d}), its degree grows with d: the explosion")
+def _mlp_count(n: sp.Symbol) -> Cell:
     h = sp.Symbol("h", positive=True, integer=True)
     c = mlp_count([n, h, 1])
     return Cell("yes", f"[n, h, 1] has {c}: degree {sp.Poly(c, n).degree()} in n")
+
+
+def _separable_count(n: sp.Symbol, degree: int) -> Cell:
+    c = separable_count(n, degree)
+    return Cell("yes", f"n*d + 1 = {c}: degree {sp.Poly(c, n).degree()} in n")
+
+
+def _full_count(n: sp.Symbol) -> Cell:
+    general = polynomial_count(n, sp.Symbol("d", positive=True, integer=True))
+    by_d = {d: sp.Poly(sp.expand_func(polynomial_count(n, d)), n).degree() for d in (2, 3, 6)}
+    return Cell("no: O(n^d)", f"{general}: for fixed d a polynomial of degree d in n "
+                              f"(degrees {by_d}), its degree grows with d: the explosion")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One row of the criteria table: a model and what is known of its family.
+
+    ``polynomial``: linear in its parameters (its cross terms are read off the
+    expanded output); ``universal`` and ``count`` compute the two cells that
+    need the family's theory.
+    """
+
+    name: str
+    model: object
+    polynomial: bool
+    universal: Callable[[], Cell]
+    count: Callable[[sp.Symbol], Cell]
+
+
+def candidates() -> list[Candidate]:
+    """The post's candidates for f_theta, on two inputs."""
+    sep, full = SeparablePolynomial(2, 2), Polynomial(2, 2)
+    rows = [
+        Candidate("separable polynomial", sep, True,
+                  lambda: Cell("no", "for every degree the span has no x_1*x_2 (no cross monomial), so "
+                                     "x_1*x_2 stays at RMS distance 1/3 on [-1, 1]^2"),
+                  lambda n: _separable_count(n, sep.degree)),
+        Candidate("full polynomial", full, True,
+                  lambda: Cell("yes (d -> inf)", "every monomial up to degree d: dense by Stone-Weierstrass "
+                                                 "as d grows"),
+                  _full_count),
+    ]
+    for name, act in (("MLP square sigma", "square"), ("MLP relu", "relu"), ("MLP sigmoid", "sigmoid")):
+        net = MLP([2, 2, 1], activation=act)
+        rows.append(Candidate(name, net, False, lambda net=net: _mlp_universal(net), _mlp_count))
+    return rows
 
 
 def criteria_table() -> CriteriaTable:
@@ -544,16 +579,10 @@ def criteria_table() -> CriteriaTable:
     ['no', 'yes', 'yes', 'yes', 'yes']
     """
     n = sp.Symbol("n", positive=True, integer=True)
-    models = {
-        "separable polynomial": SeparablePolynomial(2, 2),
-        "full polynomial": Polynomial(2, 2),
-        "MLP square sigma": MLP([2, 2, 1], activation="square"),
-        "MLP relu": MLP([2, 2, 1], activation="relu"),
-        "MLP sigmoid": MLP([2, 2, 1], activation="sigmoid"),
-    }
     rows = tuple(
-        (name, (_differentiable(m), _universal(m), _cross_terms(m), _count_in_n(m, n)))
-        for name, m in models.items()
+        (c.name, (_differentiable(c.model, "monomials" if c.polynomial else "smooth expressions"),
+                  c.universal(), _cross_terms(c.model, c.polynomial), c.count(n)))
+        for c in candidates()
     )
     return CriteriaTable(rows)
 

@@ -19,9 +19,9 @@ import numpy as np
 
 from ..derive.derivation import Derivation, backprop
 from ..models.chain import check_model
-from ..ops.activations import np_sigmoid, np_softplus
 from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
+from .backend import NUMPY
 from .programs import programs, render
 
 __all__ = ["CompiledModel", "compile_model", "program_source", "clear_cache"]
@@ -53,9 +53,9 @@ def _register_source(source: str) -> str:
 def _program(model, loss: Loss) -> tuple[str, dict]:
     derivation = backprop(model, loss)
     source = program_source(derivation)
-    namespace: dict = {"np": np, "sigmoid": np_sigmoid, "softplus": np_softplus}
+    namespace = NUMPY.namespace()
     for stage in model.stages:
-        namespace.update(stage.helpers())
+        namespace.update(stage.helpers(NUMPY))
     exec(compile(source, _register_source(source), "exec"), namespace)  # our generated code only
     return source, namespace
 

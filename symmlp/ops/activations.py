@@ -51,7 +51,7 @@ class Activation:
     ``source``, ``derivative_source`` and ``second_source`` are the templates
     written into compiled code (``{z}`` is the pre-activation, ``{a}`` the
     activation); ``numpy`` and ``numpy_derivative`` are the same formulas as
-    callables; ``helpers`` are functions the templates call.
+    callables; :meth:`Activation.helpers` gives the functions the templates call.
 
     Examples
     ========
@@ -80,7 +80,19 @@ class Activation:
     latex_derivative: str = ""
     polynomial_degree: int | None = None
     kinks: tuple[float, ...] = ()
-    helpers: dict = field(default_factory=dict, compare=False, repr=False)
+    lambdas: tuple = field(default=(), compare=False, repr=False)
+
+    def helpers(self, backend) -> dict:
+        """The functions this activation's templates call, for ``backend`` (none for built-ins;
+        a user's activation gets ``act_<name>``, ``_d1``, ``_d2`` from :func:`sympy.lambdify`)."""
+        if not self.lambdas:
+            return {}
+        z, forms = self.lambdas
+        out = {}
+        for suffix, expr in zip(("", "_d1", "_d2"), forms):
+            f = sp.lambdify(z, expr, modules=backend.lambdify_modules)
+            out[f"act_{self.name}{suffix}"] = _elementwise(f) if backend.name == "numpy" else f
+        return out
 
     def __call__(self, z: sp.Expr) -> sp.Expr:
         return self.form(sp.sympify(z, strict=True))
@@ -110,6 +122,11 @@ class Activation:
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
+
+
+def _elementwise(f):
+    """``f`` made to return an array of its argument's shape (a constant derivative returns a scalar)."""
+    return lambda v: np.broadcast_to(np.asarray(f(v), dtype=np.float64), np.shape(v)) + 0.0
 
 
 def _builtins() -> list[Activation]:
@@ -285,19 +302,14 @@ def register_activation(name: str, form: Callable[[sp.Expr], sp.Expr], *,
     first = sp.diff(expr, z) if first is None else first
     second = _as_function(second_derivative, "second_derivative", z)
     second = sp.diff(first, z) if second is None else second
-    lam = {k: sp.lambdify(z, e, modules="numpy") for k, e in (("", expr), ("_d1", first), ("_d2", second))}
-
-    def vectorised(f):
-        return lambda v: np.broadcast_to(np.asarray(f(v), dtype=np.float64), np.shape(v)) + 0.0
-
-    helpers = {f"act_{name}{k}": vectorised(f) for k, f in lam.items()}
-    numpy_form, numpy_first = helpers[f"act_{name}"], helpers[f"act_{name}_d1"]
+    numpy_form = _elementwise(sp.lambdify(z, expr, modules="numpy"))
+    numpy_first = _elementwise(sp.lambdify(z, first, modules="numpy"))
     activation = Activation(
         name, latex_name or rf"\operatorname{{{name}}}",
         sp.Lambda(z, expr), sp.Lambda(z, first), sp.Lambda(z, second),
         numpy_form, lambda v, a: numpy_first(v),
         f"act_{name}({{z}})", f"act_{name}_d1({{z}})", f"act_{name}_d2({{z}})",
-        helpers=helpers,
+        lambdas=(z, (expr, first, second)),
     )
     _REGISTRY[name] = activation
     return activation

@@ -84,8 +84,9 @@ class Stage:
         raise NotImplementedError
 
     # ---------------------------------------------------------------- code, LaTeX
-    def helpers(self) -> dict:
-        """Functions the stage's code calls, by name (NumPy)."""
+    def helpers(self, backend) -> dict:
+        """Functions the stage's code calls, by name, written in ``backend``'s primitives
+        (see :mod:`symmlp.emit.backend`)."""
         return {}
 
     def row_latex(self, i: int, names: Sequence[str], keep: int) -> str:

@@ -74,8 +74,8 @@ class Elementwise(Stage):
             v * self.activation.derivative(zi) for v, zi in zip(g, z)]
         return [IndexEquation("delta", s, v) for s, v in zip(d, rhs)], d
 
-    def helpers(self) -> dict:
-        return dict(self.activation.helpers)
+    def helpers(self, backend) -> dict:
+        return self.activation.helpers(backend)
 
     def row_latex(self, i: int, names, keep: int) -> str:
         if self.activation.is_identity:

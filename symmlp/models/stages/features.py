@@ -123,17 +123,25 @@ class Monomials(_Features):
     def exponents(self) -> tuple[tuple[int, ...], ...]:
         return exponent_tuples(self.n_in, self.degree)
 
-    def helpers(self) -> dict:
+    def helpers(self, backend) -> dict:
         steps, n_feat = monomial_steps(self.exponents), self.n_out
 
-        def monomials(X: np.ndarray) -> np.ndarray:
-            Phi = np.empty((X.shape[0], n_feat))
+        def monomials_numpy(X: np.ndarray) -> np.ndarray:
+            Phi = np.empty((X.shape[0], n_feat), dtype=X.dtype)
             Phi[:, 0] = 1.0
             for cols, parents, inputs in steps:
                 Phi[:, cols] = Phi[:, parents] * X[:, inputs]
             return Phi
 
-        return {"monomials": monomials}
+        def monomials(X):
+            # degree by degree: each new block multiplies lower columns by one input
+            Phi = backend.ones_column(X)
+            for _, parents, inputs in steps:
+                block = backend.columns(Phi, parents.tolist()) * backend.columns(X, inputs.tolist())
+                Phi = backend.concat_columns([Phi, block])
+            return Phi
+
+        return {"monomials": monomials_numpy if backend.name == "numpy" else monomials}
 
     def forward(self, x: Var) -> list[MatrixEquation]:
         return [MatrixEquation.assign("forward", 0, self.out, Term(
@@ -175,18 +183,24 @@ class Powers(_Features):
         self.out = Var.layered(name, layer or None, self.n_out)
         self._suffix = str(layer or "")
 
-    def helpers(self) -> dict:
-        n, d, constant = self.n_in, self.degree, self.constant
-        ks = np.arange(1, d + 1, dtype=np.float64)
+    def helpers(self, backend) -> dict:
+        n, d, constant, c = self.n_in, self.degree, self.constant, int(self.constant)
+        col = backend.columns
 
-        def powers(X: np.ndarray) -> np.ndarray:
-            P = (X[:, :, None] ** ks).reshape(X.shape[0], n * d)
-            return np.concatenate([np.ones((X.shape[0], 1)), P], axis=1) if constant else P
+        def powers(X):
+            parts = [backend.ones_column(X)] if constant else []
+            parts += [col(X, [i]) ** k for i in range(n) for k in range(1, d + 1)]
+            return backend.concat_columns(parts)
 
-        def powers_grad(G: np.ndarray, X: np.ndarray) -> np.ndarray:
-            G = G[:, 1:] if constant else G
-            slopes = ks * X[:, :, None] ** (ks - 1.0)
-            return (G.reshape(X.shape[0], n, d) * slopes).sum(axis=2)
+        def powers_grad(G, X):
+            # dL/dx_i = sum_k k x_i^(k-1) dL/dphi_(i,k)
+            out = []
+            for i in range(n):
+                x, terms = col(X, [i]), col(G, [c + i * d])
+                for k in range(2, d + 1):
+                    terms = terms + k * x ** (k - 1) * col(G, [c + i * d + k - 1])
+                out.append(terms)
+            return backend.concat_columns(out)
 
         return {f"powers{self._suffix}": powers, f"powers_grad{self._suffix}": powers_grad}
 

@@ -88,6 +88,9 @@ class CompiledModel:
         self.source, namespace = _program(model, self.loss)
         self._forward: Callable = namespace["forward"]
         self._loss_and_grad: Callable = namespace["loss_and_grad"]
+        self._hvp: Callable = namespace["hvp"]
+        self._gnvp: Callable = namespace["gnvp"]
+        self._loss_and_jvp: Callable = namespace["loss_and_jvp"]
 
     def check_theta(self, theta) -> np.ndarray:
         """``theta`` as a finite float64 vector of ``num_params`` entries, or a clear error."""
@@ -156,6 +159,72 @@ class CompiledModel:
         """
         loss, grad = self._loss_and_grad(theta, X, Y)
         return float(loss), grad
+
+    # ------------------------------------------------------------------ second order
+    def hvp(self, theta, v, X, Y) -> np.ndarray:
+        """The Hessian of the batch-mean loss times ``v``, by Pearlmutter's R-operator.
+
+        Parameters
+        ==========
+
+        theta, v : arrays of shape (num_params,)
+            ``v`` is laid out like ``theta``.
+        X, Y : the batch, as for :meth:`loss_and_grad`
+
+        Returns
+        =======
+
+        ndarray of shape (num_params,)
+
+        Examples
+        ========
+
+        >>> import numpy as np
+        >>> from symmlp import Polynomial, compile
+        >>> f = compile(Polynomial(1, 1))      # L = mean (a0 + a1 x - y)^2 / 2: H = mean [1 x; x x^2]
+        >>> f.hvp(np.zeros(2), np.array([1.0, 0.0]), [[1.0], [3.0]], [[0.0], [0.0]])
+        array([1., 2.])
+        """
+        X, Y = self.prepare(X, Y)
+        return self._hvp(self.check_theta(theta), self.check_theta(v), X, Y)
+
+    def gnvp(self, theta, v, X, Y) -> np.ndarray:
+        """The Gauss–Newton matrix ``Jᵀ H_loss J`` times ``v`` (positive semi-definite)."""
+        X, Y = self.prepare(X, Y)
+        return self._gnvp(self.check_theta(theta), self.check_theta(v), X, Y)
+
+    def loss_and_jvp(self, theta, v, X, Y) -> tuple[float, float]:
+        """The loss and its directional derivative ``∇L · v``, by the forward R-pass alone."""
+        X, Y = self.prepare(X, Y)
+        loss, rl = self._loss_and_jvp(self.check_theta(theta), self.check_theta(v), X, Y)
+        return float(loss), float(rl)
+
+    def hessian(self, theta, X, Y, *, gauss_newton: bool = False) -> np.ndarray:
+        """The dense Hessian (or Gauss–Newton matrix), one column per basis direction.
+
+        Each column is an exact Hessian-vector product; the result is
+        symmetrised, ``(H + Hᵀ) / 2``, which removes only rounding.  Memory is
+        ``num_params**2`` floats, refused above 1e8 entries.
+
+        Returns
+        =======
+
+        ndarray of shape (num_params, num_params)
+        """
+        n = self.model.num_params
+        if n * n > 10**8:
+            raise ValueError(f"the Hessian of {n} parameters has {n * n:.2g} entries (over 1e8, "
+                             f"{8 * n * n / 2**30:.1f} GiB); use hvp() for products")
+        X, Y = self.prepare(X, Y)
+        theta = self.check_theta(theta)
+        product = self._gnvp if gauss_newton else self._hvp
+        H = np.empty((n, n))
+        e = np.zeros(n)
+        for j in range(n):
+            e[j] = 1.0
+            H[:, j] = product(theta, e, X, Y)
+            e[j] = 0.0
+        return (H + H.T) / 2
 
     def __repr__(self) -> str:
         return f"compile({self.model!r}, loss={self.loss.name!r})"

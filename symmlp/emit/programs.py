@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..derive.derivation import Derivation
+from ..derive.second_order import second_order
 from .source import equation_lines, function_source, gradient_expression, unpack_lines
 
 __all__ = ["Function", "programs", "render"]
@@ -33,18 +34,29 @@ class Function:
 
 
 def programs(derivation: Derivation) -> list[Function]:
-    """``forward(theta, X)`` and ``loss_and_grad(theta, X, Y) -> (loss, grad)``."""
+    """``forward(theta, X)``, ``loss_and_grad(theta, X, Y) -> (loss, grad)``, and the second order:
+    ``hvp(theta, v, X, Y)`` (``H v``), ``gnvp(theta, v, X, Y)`` (Gauss–Newton ``G v``) and
+    ``loss_and_jvp(theta, v, X, Y) -> (loss, dL/dtheta . v)`` (forward mode)."""
     layout = derivation.model.layout
     forward = [e for e in derivation.matrix if e.kind == "forward"]
-    backward = [e for e in derivation.matrix if e.kind in ("loss", "delta", "gradient")]
-    unpack = unpack_lines(layout)
-    keep = {"B", "loss", *(f"d{b.name}" for b in layout)}
+    loss = [e for e in derivation.matrix if e.kind == "loss"]
+    backward = [e for e in derivation.matrix if e.kind in ("delta", "gradient")]
+    so = second_order(derivation)
+    theta, v = unpack_lines(layout), unpack_lines(layout, "v", "V")
+    keep = {"B", "loss", "RL", *(f"{p}{b.name}" for b in layout for p in "dh")}
+    body = ["B = X.shape[0]", *theta]
+    with_v = [*body, *v]
+    rforward = [*forward, *so.rforward, *loss]
     return [
-        Function("forward", "theta, X", unpack, equation_lines(forward),
-                 [f"return {derivation.output.code}"], keep),
-        Function("loss_and_grad", "theta, X, Y", ["B = X.shape[0]", *unpack],
-                 equation_lines([*forward, *backward]),
+        Function("forward", "theta, X", theta, equation_lines(forward), [f"return {derivation.output.code}"], keep),
+        Function("loss_and_grad", "theta, X, Y", body, equation_lines([*forward, *loss, *backward]),
                  [f"grad = {gradient_expression(layout)}", "return loss, grad"], keep),
+        Function("hvp", "theta, v, X, Y", with_v, equation_lines([*rforward, *so.hvp_backward]),
+                 [f"return {gradient_expression(layout, 'h')}"], keep),
+        Function("gnvp", "theta, v, X, Y", with_v, equation_lines([*rforward, *so.gn_backward]),
+                 [f"return {gradient_expression(layout)}"], keep),
+        Function("loss_and_jvp", "theta, v, X, Y", with_v, equation_lines([*rforward, so.rloss]),
+                 ["return loss, RL"], keep),
     ]
 
 

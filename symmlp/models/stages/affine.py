@@ -11,7 +11,7 @@ import sympy as sp
 
 from ...derive.equations import IndexEquation, MatrixEquation, Term, Var
 from ..symbols import indexed
-from .base import Stage
+from .base import Stage, r_var
 
 __all__ = ["Affine", "Label"]
 
@@ -148,6 +148,84 @@ class Affine(Stage):
         if not need_input:
             return eqs, None
         return eqs, Term(f"{W.code}ᵀ {d.text}", rf"{{{W.tex}}}^{{\top}} {d.tex}", f"{d.code} @ {W.code}")
+
+    # ---------------------------------------------------------------- second order
+    def direction(self, label: Label) -> Var:
+        """The direction's block of ``label``: ``VW1`` / ``V_W1`` / ``V_{W^{(1)}}``."""
+        return Var(f"V{label.code}", f"V_{label.code}", f"V_{{{label.tex}}}", 0)
+
+    def rforward(self, x: Var, rx: Var | None):
+        W, b, out = self.weight, self.bias, self.out
+        VW = self.direction(W)
+        text, tex, code = [f"{VW.text} {x.text}"], [f"{VW.tex} {x.tex}"], [f"{x.code} @ {VW.code}.T"]
+        if rx is not None:
+            text.append(f"{W.code} {rx.text}")
+            tex.append(f"{W.tex} {rx.tex}")
+            code.append(f"{rx.code} @ {W.code}.T")
+        if b is not None:
+            Vb = self.direction(b)
+            text.append(f"{Vb.text} 1ᵀ")
+            tex.append(rf"{Vb.tex} \mathbf{{1}}^\top")
+            code.append(Vb.code)
+        r = r_var(out)
+        return [MatrixEquation.assign("rforward", self.layer, r, Term(" + ".join(text), " + ".join(tex),
+                                                                     " + ".join(code)))], r
+
+    def rbackward(self, g: Term, rg: Term, x: Var, rx: Var | None, need_input: bool):
+        _, d = self.named_delta(g)
+        eqs, rd = self.named_delta(rg, "rdelta", r_var(self.delta))
+        W, b = self.weight, self.bias
+        text, tex, code = f"{rd.text} {x.text}ᵀ", rf"{rd.tex} {{{x.tex}}}^{{\top}}", f"{rd.code}.T @ {x.code}"
+        if rx is not None:
+            text, tex = f"{text} + {d.text} {rx.text}ᵀ", rf"{tex} + {d.tex} {{{rx.tex}}}^{{\top}}"
+            code = f"{code} + {d.code}.T @ {rx.code}"
+        eqs.append(MatrixEquation("hvp", self.layer, f"R{{∂L/∂{W.code}}}", text,
+                                  rf"\mathcal{{R}}\left\{{\frac{{\partial L}}{{\partial {W.tex}}}\right\}}", tex,
+                                  f"h{W.code} = {code}", f"{self.n_out} × {self.n_in}"))
+        if b is not None:
+            eqs.append(MatrixEquation("hvp", self.layer, f"R{{∂L/∂{b.code}}}", f"{rd.text} 1",
+                                      rf"\mathcal{{R}}\left\{{\frac{{\partial L}}{{\partial {b.tex}}}\right\}}",
+                                      rf"{rd.tex} \mathbf{{1}}", f"h{b.code} = np.sum({rd.code}, axis=0)",
+                                      f"{self.n_out}"))
+        if not need_input:
+            return eqs, None
+        VW = self.direction(W)
+        return eqs, Term(f"{VW.text}ᵀ {d.text} + {W.code}ᵀ {rd.text}",
+                         rf"{{{VW.tex}}}^{{\top}} {d.tex} + {{{W.tex}}}^{{\top}} {rd.tex}",
+                         f"{d.code} @ {VW.code} + {rd.code} @ {W.code}")
+
+    def index_rforward(self, a, ra, v):
+        W, VW = self._W, v[self.weight.code]
+        rz = [indexed("rz", self.layer, i) for i in range(1, self.n_out + 1)]
+        eqs = []
+        for i in range(self.n_out):
+            terms = [VW[i, j] * a[j] for j in range(self.n_in)]
+            if ra is not None:
+                terms += [W[i, j] * ra[j] for j in range(self.n_in)]
+            if self.bias is not None:
+                terms.append(v[self.bias.code][i])
+            eqs.append(IndexEquation("rpre", rz[i], sp.Add(*terms)))
+        return eqs, rz
+
+    def index_rbackward(self, g, rg, a, ra, v, need_input):
+        d = list(g) if all(isinstance(s, sp.Symbol) for s in g) else \
+            [indexed("delta", self.layer, i) for i in range(1, self.n_out + 1)]
+        eqs = []
+        if not all(isinstance(s, sp.Symbol) for s in rg):
+            rd = [indexed("rdelta", self.layer, i) for i in range(1, self.n_out + 1)]
+            eqs += [IndexEquation("rdelta", s, e) for s, e in zip(rd, rg)]
+        else:
+            rd = list(rg)
+        W = self._W
+        eqs += [IndexEquation("hvp", W[i, j], rd[i] * a[j] + (d[i] * ra[j] if ra is not None else 0))
+                for i in range(self.n_out) for j in range(self.n_in)]
+        if self.bias is not None:
+            eqs += [IndexEquation("hvp", self._b[i], rd[i]) for i in range(self.n_out)]
+        if not need_input:
+            return eqs, None
+        VW = v[self.weight.code]
+        return eqs, [sp.Add(*(VW[i, j] * d[i] + W[i, j] * rd[i] for i in range(self.n_out)))
+                     for j in range(self.n_in)]
 
     # ---------------------------------------------------------------- index form
     def index_forward(self, a):

@@ -25,7 +25,12 @@ import sympy as sp
 
 from ...derive.equations import IndexEquation, MatrixEquation, Term, Var
 
-__all__ = ["Stage"]
+__all__ = ["Stage", "r_var"]
+
+
+def r_var(v: Var) -> Var:
+    """``R{v}``, the name of ``v``'s directional derivative: ``RZ1`` / ``R{Z1}`` / ``\\mathcal{R}\\{Z^{(1)}\\}``."""
+    return Var(f"R{v.code}", f"R{{{v.text}}}", rf"\mathcal{{R}}\{{{v.tex}\}}", v.rows)
 
 
 class Stage:
@@ -66,13 +71,17 @@ class Stage:
         """Equations from ``g = ∂L/∂out``; returns them and ``∂L/∂x`` (``None`` if not needed)."""
         raise NotImplementedError
 
-    def rforward(self, x: Var, rx: Var | None) -> list[MatrixEquation]:
-        """``R{out}`` from ``R{x}`` (``None``: the input does not depend on theta)."""
+    def rforward(self, x: Var, rx: Var | None) -> tuple[list[MatrixEquation], Var | None]:
+        """Pearlmutter's forward R-pass: ``R{out}`` (the directional derivative of the output along
+        the direction ``V``) from ``R{x}`` (``None``: the input does not depend on theta).
+        Returns the equations and the name of ``R{out}`` (``None`` if it does not depend on theta)."""
         raise NotImplementedError
 
     def rbackward(self, g: Term, rg: Term, x: Var, rx: Var | None, need_input: bool
-                  ) -> tuple[list[MatrixEquation], Term | None, Term | None]:
-        """``R{∂L/∂θ}`` of this stage's blocks; returns them, ``∂L/∂x`` and ``R{∂L/∂x}``."""
+                  ) -> tuple[list[MatrixEquation], Term | None]:
+        """The backward R-pass from ``g = ∂L/∂out`` (as :meth:`backward` received it) and
+        ``rg = R{∂L/∂out}``: equations for ``R{∂L/∂θ}`` of the stage's blocks (kind ``"hvp"``,
+        named ``h<block>``) and ``R{∂L/∂x}`` (``None`` when not needed)."""
         raise NotImplementedError
 
     # ---------------------------------------------------------------- index form
@@ -81,6 +90,17 @@ class Stage:
 
     def index_backward(self, g: Sequence[sp.Expr], a: Sequence[sp.Expr], need_input: bool
                        ) -> tuple[list[IndexEquation], list[sp.Expr] | None]:
+        raise NotImplementedError
+
+    def index_rforward(self, a: Sequence[sp.Expr], ra: Sequence[sp.Expr] | None,
+                       v: Mapping[str, sp.Matrix]) -> tuple[list[IndexEquation], list[sp.Expr] | None]:
+        """The forward R-pass for one sample; ``v`` holds the direction's blocks."""
+        raise NotImplementedError
+
+    def index_rbackward(self, g: Sequence[sp.Expr], rg: Sequence[sp.Expr], a: Sequence[sp.Expr],
+                        ra: Sequence[sp.Expr] | None, v: Mapping[str, sp.Matrix], need_input: bool
+                        ) -> tuple[list[IndexEquation], list[sp.Expr] | None]:
+        """The backward R-pass for one sample: ``R{dl/dθ}`` (kind ``"hvp"``) and ``R{dl/da}``."""
         raise NotImplementedError
 
     # ---------------------------------------------------------------- code, LaTeX

@@ -7,7 +7,7 @@ import sympy as sp
 from ...derive.equations import IndexEquation, MatrixEquation, Term, Var
 from ...ops.activations import Activation, get_activation
 from ..symbols import indexed
-from .base import Stage
+from .base import Stage, r_var
 
 __all__ = ["Elementwise"]
 
@@ -63,6 +63,52 @@ class Elementwise(Stage):
             gw, ds = g.wrapped(), self._sigma_prime(x)
             rhs = Term(f"{gw.text} ⊙ {ds.text}", rf"{gw.tex} \odot {ds.tex}", f"{gw.code} * ({ds.code})")
         return [MatrixEquation.assign("delta", self.layer, self.delta, rhs)], self.delta.term()
+
+    def _sigma_second(self, x: Var) -> Term:
+        s = self.activation
+        return Term(f"{s.name}″({x.text})", rf"{s.latex_name}''\!\left({x.tex}\right)",
+                    s.second_source.format(z=x.code, a=self.out.code))
+
+    def rforward(self, x: Var, rx: Var | None):
+        r = r_var(self.out)
+        if rx is None:
+            return [], None
+        if self.activation.is_identity:
+            return [MatrixEquation.assign("rforward", self.layer, r, rx.term())], r
+        ds = self._sigma_prime(x)
+        return [MatrixEquation.assign("rforward", self.layer, r, Term(
+            f"{ds.text} ⊙ {rx.text}", rf"{ds.tex} \odot {rx.tex}", f"({ds.code}) * {rx.code}"))], r
+
+    def rbackward(self, g: Term, rg: Term, x: Var, rx: Var | None, need_input: bool):
+        rd = r_var(self.delta)
+        if self.activation.is_identity:
+            return [MatrixEquation.assign("rdelta", self.layer, rd, rg)], rd.term()
+        rgw, ds = rg.wrapped(), self._sigma_prime(x)
+        text, tex, code = f"{rgw.text} ⊙ {ds.text}", rf"{rgw.tex} \odot {ds.tex}", f"{rgw.code} * ({ds.code})"
+        if self.activation.second_source != "0.0" and rx is not None:
+            gw, d2 = g.wrapped(), self._sigma_second(x)
+            text += f" + {gw.text} ⊙ {d2.text} ⊙ {rx.text}"
+            tex += rf" + {gw.tex} \odot {d2.tex} \odot {rx.tex}"
+            code += f" + {gw.code} * ({d2.code}) * {rx.code}"
+        return [MatrixEquation.assign("rdelta", self.layer, rd, Term(text, tex, code))], rd.term()
+
+    def index_rforward(self, z, rz, v):
+        if rz is None:
+            return [], None
+        ra = [indexed("ra", self.layer, i) for i in range(1, self.n_out + 1)]
+        rhs = rz if self.activation.is_identity else [
+            self.activation.derivative(zi) * r for zi, r in zip(z, rz)]
+        return [IndexEquation("ract", s, e) for s, e in zip(ra, rhs)], ra
+
+    def index_rbackward(self, g, rg, z, rz, v, need_input):
+        rd = [indexed("rdelta", self.layer, i) for i in range(1, self.n_out + 1)]
+        s = self.activation
+        if s.is_identity:
+            rhs = list(rg)
+        else:
+            rhs = [r * s.derivative(zi) + (gi * s.second_derivative(zi) * rzi if rz is not None else 0)
+                   for r, gi, zi, rzi in zip(rg, g, z, rz if rz is not None else z)]
+        return [IndexEquation("rdelta", a, e) for a, e in zip(rd, rhs)], rd
 
     def index_forward(self, z):
         a = [indexed("a", self.layer, i) for i in range(1, self.n_out + 1)]

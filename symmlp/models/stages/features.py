@@ -13,7 +13,7 @@ import sympy as sp
 
 from ...derive.equations import MatrixEquation, Term, Var
 from ...validate import check_positive_int
-from .base import Stage
+from .base import Stage, r_var
 
 __all__ = ["Monomials", "Powers", "exponent_tuples", "monomial_steps"]
 
@@ -90,6 +90,25 @@ class _Features(Stage):
     def index_forward(self, a):
         return [], self.exact(a, {})
 
+    def index_rforward(self, a, ra, v):
+        if ra is None:
+            return [], None
+        J = self.jacobian(a, {})
+        return [], [sp.Add(*(J[k, i] * ra[i] for i in range(self.n_in))) for k in range(self.n_out)]
+
+    def index_rbackward(self, g, rg, a, ra, v, need_input):
+        if not need_input:
+            return [], None
+        J = self.jacobian(a, {})
+        out = []
+        for i in range(self.n_in):
+            terms = [rg[k] * J[k, i] for k in range(self.n_out)]
+            if ra is not None:  # the Jacobian itself moves along the direction
+                terms += [g[k] * sp.Add(*(sp.diff(J[k, i], a[j]) * ra[j] for j in range(self.n_in)))
+                          for k in range(self.n_out)]
+            out.append(sp.Add(*terms))
+        return [], out
+
     def row_latex(self, i: int, names, keep: int) -> str:
         k = self.exponents[i]
         factors = [name if e == 1 else f"{{{name}}}^{{{e}}}" for name, e in zip(names, k) if e]
@@ -153,6 +172,14 @@ class Monomials(_Features):
             raise NotImplementedError("monomial features are only supported as a model's first stage")
         return [], None
 
+    def rforward(self, x, rx):
+        if rx is not None:
+            raise NotImplementedError("monomial features are only supported as a model's first stage")
+        return [], None
+
+    def rbackward(self, g, rg, x, rx, need_input):
+        return self.backward(g, x, need_input)
+
     def describe_latex(self) -> tuple[str, str]:
         return (rf"all monomials of degree $\le {self.degree}$, ${self.n_out}$ features",
                 r"\left[x^{k}\right]_{|k| \le d}")
@@ -202,7 +229,24 @@ class Powers(_Features):
                 out.append(terms)
             return backend.concat_columns(out)
 
-        return {f"powers{self._suffix}": powers, f"powers_grad{self._suffix}": powers_grad}
+        def powers_tangent(X, RX):
+            parts = [0.0 * backend.ones_column(X)] if constant else []
+            parts += [k * col(X, [i]) ** (k - 1) * col(RX, [i]) for i in range(n) for k in range(1, d + 1)]
+            return backend.concat_columns(parts)
+
+        def powers_grad_tangent(G, RG, X, RX):
+            out = []
+            for i in range(n):
+                x, rx, terms = col(X, [i]), col(RX, [i]), col(RG, [c + i * d])
+                for k in range(2, d + 1):
+                    g, rg = col(G, [c + i * d + k - 1]), col(RG, [c + i * d + k - 1])
+                    terms = terms + k * x ** (k - 1) * rg + k * (k - 1) * x ** (k - 2) * rx * g
+                out.append(terms)
+            return backend.concat_columns(out)
+
+        return {f"powers{self._suffix}": powers, f"powers_grad{self._suffix}": powers_grad,
+                f"powers_tangent{self._suffix}": powers_tangent,
+                f"powers_grad_tangent{self._suffix}": powers_grad_tangent}
 
     def forward(self, x: Var) -> list[MatrixEquation]:
         one = "1, " if self.constant else ""
@@ -210,6 +254,24 @@ class Powers(_Features):
             f"[{one}x_i^k], the powers k = 1..{self.degree} of each row of {x.text} alone",
             rf"\left[{one}{x.tex}_{{i}}^{{k}}\right]_{{i,\, k \le {self.degree}}}",
             f"powers{self._suffix}({x.code})"))]
+
+    def rforward(self, x: Var, rx: Var | None):
+        if rx is None:
+            return [], None
+        r = r_var(self.out)
+        return [MatrixEquation.assign("rforward", self.layer, r, Term(
+            f"[k {x.text}_i^(k−1) {rx.text}_i]", rf"\left[k\, {x.tex}_i^{{k-1}} {rx.tex}_i\right]_{{i,k}}",
+            f"powers_tangent{self._suffix}({x.code}, {rx.code})"))], r
+
+    def rbackward(self, g: Term, rg: Term, x: Var, rx: Var | None, need_input: bool):
+        if not need_input:
+            return [], None
+        if rx is None:
+            return self.backward(rg, x, need_input)
+        return [], Term(f"Σ_k k {x.text}^(k−1) ⊙ [{rg.text}]_k + k(k−1) {x.text}^(k−2) ⊙ {rx.text} ⊙ [{g.text}]_k",
+                        rf"\sum_{{k}} k\, {x.tex}^{{\circ (k-1)}} \odot \left[{rg.tex}\right]_{{k}} + "
+                        rf"k(k-1)\, {x.tex}^{{\circ (k-2)}} \odot {rx.tex} \odot \left[{g.tex}\right]_{{k}}",
+                        f"powers_grad_tangent{self._suffix}({g.code}, {rg.code}, {x.code}, {rx.code})")
 
     def backward(self, g: Term, x: Var, need_input: bool):
         if not need_input:

@@ -22,7 +22,7 @@ from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
 from .backend import NUMPY
-from .programs import programs, render
+from .programs import programs, render, second_order_programs
 
 __all__ = ["CompiledModel", "compile_model", "program_source", "clear_cache"]
 
@@ -49,15 +49,29 @@ def _register_source(source: str) -> str:
     return filename
 
 
-@lru_cache(maxsize=64)
-def _program(model, loss: Loss) -> tuple[str, dict]:
-    derivation = backprop(model, loss)
-    source = program_source(derivation)
+def _execute(model, source: str) -> dict:
     namespace = NUMPY.namespace()
     for stage in model.stages:
         namespace.update(stage.helpers(NUMPY))
     exec(compile(source, _register_source(source), "exec"), namespace)  # our generated code only
-    return source, namespace
+    return namespace
+
+
+@lru_cache(maxsize=64)
+def _program(model, loss: Loss) -> tuple[str, dict]:
+    source = program_source(backprop(model, loss))
+    return source, _execute(model, source)
+
+
+@lru_cache(maxsize=64)
+def _second_order_program(model, loss: Loss) -> tuple[str, dict]:
+    derivation = backprop(model, loss)
+    try:
+        source = render(derivation, second_order_programs(derivation), "NumPy")
+    except NotImplementedError as exc:
+        raise NotImplementedError(f"second order is not available for {model!r} with loss {loss.name!r}: "
+                                  f"{exc or 'a stage or the loss does not define its R-operator'}") from None
+    return source, _execute(model, source)
 
 
 def clear_cache() -> None:
@@ -65,6 +79,7 @@ def clear_cache() -> None:
     from ..derive.derivation import clear_cache as clear_derivations
 
     _program.cache_clear()
+    _second_order_program.cache_clear()
     clear_derivations()
 
 
@@ -88,9 +103,14 @@ class CompiledModel:
         self.source, namespace = _program(model, self.loss)
         self._forward: Callable = namespace["forward"]
         self._loss_and_grad: Callable = namespace["loss_and_grad"]
-        self._hvp: Callable = namespace["hvp"]
-        self._gnvp: Callable = namespace["gnvp"]
-        self._loss_and_jvp: Callable = namespace["loss_and_jvp"]
+
+    @property
+    def second_order_source(self) -> str:
+        """The generated code of ``hvp``, ``gnvp`` and ``loss_and_jvp`` (built on first use)."""
+        return _second_order_program(self.model, self.loss)[0]
+
+    def _second(self, name: str) -> Callable:
+        return _second_order_program(self.model, self.loss)[1][name]
 
     def check_theta(self, theta) -> np.ndarray:
         """``theta`` as a finite float64 vector of ``num_params`` entries, or a clear error."""
@@ -186,17 +206,17 @@ class CompiledModel:
         array([1., 2.])
         """
         X, Y = self.prepare(X, Y)
-        return self._hvp(self.check_theta(theta), self.check_theta(v), X, Y)
+        return self._second("hvp")(self.check_theta(theta), self.check_theta(v), X, Y)
 
     def gnvp(self, theta, v, X, Y) -> np.ndarray:
         """The Gauss–Newton matrix ``Jᵀ H_loss J`` times ``v`` (positive semi-definite)."""
         X, Y = self.prepare(X, Y)
-        return self._gnvp(self.check_theta(theta), self.check_theta(v), X, Y)
+        return self._second("gnvp")(self.check_theta(theta), self.check_theta(v), X, Y)
 
     def loss_and_jvp(self, theta, v, X, Y) -> tuple[float, float]:
         """The loss and its directional derivative ``∇L · v``, by the forward R-pass alone."""
         X, Y = self.prepare(X, Y)
-        loss, rl = self._loss_and_jvp(self.check_theta(theta), self.check_theta(v), X, Y)
+        loss, rl = self._second("loss_and_jvp")(self.check_theta(theta), self.check_theta(v), X, Y)
         return float(loss), float(rl)
 
     def hessian(self, theta, X, Y, *, gauss_newton: bool = False) -> np.ndarray:
@@ -217,7 +237,7 @@ class CompiledModel:
                              f"{8 * n * n / 2**30:.1f} GiB); use hvp() for products")
         X, Y = self.prepare(X, Y)
         theta = self.check_theta(theta)
-        product = self._gnvp if gauss_newton else self._hvp
+        product = self._second("gnvp" if gauss_newton else "hvp")
         H = np.empty((n, n))
         e = np.zeros(n)
         for j in range(n):

@@ -15,7 +15,7 @@ from ..derive.derivation import Derivation
 from ..derive.second_order import second_order
 from .source import equation_lines, function_source, gradient_expression, unpack_lines
 
-__all__ = ["Function", "programs", "render"]
+__all__ = ["Function", "programs", "second_order_programs", "render"]
 
 
 @dataclass(frozen=True)
@@ -34,30 +34,43 @@ class Function:
 
 
 def programs(derivation: Derivation) -> list[Function]:
-    """``forward(theta, X)``, ``loss_and_grad(theta, X, Y) -> (loss, grad)``, and the second order:
-    ``hvp(theta, v, X, Y)`` (``H v``), ``gnvp(theta, v, X, Y)`` (Gauss–Newton ``G v``) and
-    ``loss_and_jvp(theta, v, X, Y) -> (loss, dL/dtheta . v)`` (forward mode)."""
+    """``forward(theta, X)`` and ``loss_and_grad(theta, X, Y) -> (loss, grad)``."""
     layout = derivation.model.layout
     forward = [e for e in derivation.matrix if e.kind == "forward"]
-    loss = [e for e in derivation.matrix if e.kind == "loss"]
-    backward = [e for e in derivation.matrix if e.kind in ("delta", "gradient")]
-    so = second_order(derivation)
-    theta, v = unpack_lines(layout), unpack_lines(layout, "v", "V")
-    keep = {"B", "loss", "RL", *(f"{p}{b.name}" for b in layout for p in "dh")}
-    body = ["B = X.shape[0]", *theta]
-    with_v = [*body, *v]
-    rforward = [*forward, *so.rforward, *loss]
+    rest = [e for e in derivation.matrix if e.kind in ("loss", "delta", "gradient")]
+    theta = unpack_lines(layout)
     return [
-        Function("forward", "theta, X", theta, equation_lines(forward), [f"return {derivation.output.code}"], keep),
-        Function("loss_and_grad", "theta, X, Y", body, equation_lines([*forward, *loss, *backward]),
-                 [f"grad = {gradient_expression(layout)}", "return loss, grad"], keep),
-        Function("hvp", "theta, v, X, Y", with_v, equation_lines([*rforward, *so.hvp_backward]),
+        Function("forward", "theta, X", theta, equation_lines(forward), [f"return {derivation.output.code}"],
+                 _keep(layout)),
+        Function("loss_and_grad", "theta, X, Y", ["B = X.shape[0]", *theta], equation_lines([*forward, *rest]),
+                 [f"grad = {gradient_expression(layout)}", "return loss, grad"], _keep(layout)),
+    ]
+
+
+def second_order_programs(derivation: Derivation) -> list[Function]:
+    """By the R-operator (:mod:`symmlp.derive.second_order`): ``hvp(theta, v, X, Y)`` (``H v``),
+    ``gnvp(theta, v, X, Y)`` (Gauss–Newton ``G v``) and ``loss_and_jvp(theta, v, X, Y) ->
+    (loss, dL/dtheta . v)`` (forward mode)."""
+    layout = derivation.model.layout
+    so = second_order(derivation)
+    forward = [e for e in derivation.matrix if e.kind == "forward"]
+    loss = [e for e in derivation.matrix if e.kind == "loss"]
+    setup = ["B = X.shape[0]", *unpack_lines(layout), *unpack_lines(layout, "v", "V")]
+    rforward = [*forward, *so.rforward, *loss]
+    keep = _keep(layout)
+    return [
+        Function("hvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.hvp_backward]),
                  [f"return {gradient_expression(layout, 'h')}"], keep),
-        Function("gnvp", "theta, v, X, Y", with_v, equation_lines([*rforward, *so.gn_backward]),
+        Function("gnvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.gn_backward]),
                  [f"return {gradient_expression(layout)}"], keep),
-        Function("loss_and_jvp", "theta, v, X, Y", with_v, equation_lines([*rforward, so.rloss]),
+        Function("loss_and_jvp", "theta, v, X, Y", setup, equation_lines([*rforward, so.rloss]),
                  ["return loss, RL"], keep),
     ]
+
+
+def _keep(layout) -> set[str]:
+    """Names never freed early: what the functions return."""
+    return {"B", "loss", "RL", *(f"{p}{b.name}" for b in layout for p in "dh")}
 
 
 def render(derivation: Derivation, functions: list[Function], backend: str) -> str:

@@ -82,8 +82,8 @@ class Loss:
 
     def curvature(self, yhat, y, z, r: Sequence[sp.Expr]) -> list[sp.Expr]:
         """The directional derivative of :meth:`gradient` along ``r`` (``R{yhat}``, or ``R{z}``
-        when fused): the loss Hessian times ``r``."""
-        raise NotImplementedError
+        when fused): the loss Hessian times ``r``; optional, for second order."""
+        raise NotImplementedError(f"loss {self.name!r} does not define curvature")
 
     # ------------------------------------------------------------- matrix form
     def matrix_loss(self, out: Var, z: Var) -> Term:
@@ -95,8 +95,8 @@ class Loss:
         raise NotImplementedError
 
     def matrix_curvature(self, out: Var, z: Var, r: Var) -> Term:
-        """``R{∂L/∂A}`` (or ``R{∂L/∂Z}``) from ``r = R{A}`` (or ``R{Z}``)."""
-        raise NotImplementedError
+        """``R{∂L/∂A}`` (or ``R{∂L/∂Z}``) from ``r = R{A}`` (or ``R{Z}``); optional, for second order."""
+        raise NotImplementedError(f"loss {self.name!r} does not define matrix_curvature")
 
     def delta_latex(self, sigma) -> str:
         """The output layer's ``delta_k = ∂l/∂z_k`` in index form, for the documents."""

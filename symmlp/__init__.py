@@ -20,6 +20,7 @@ from .explore import claims as claims
 from .explore import datasets as datasets
 from .explore.target import TargetSyntaxError as TargetSyntaxError
 from .explore.target import parse_target as parse_target
+from .models import KAN as KAN
 from .models import MLP as MLP
 from .models import Model as Model
 from .models import Polynomial as Polynomial
@@ -30,6 +31,7 @@ from .models import stages as stages
 from .models.counting import count as count
 from .models.counting import count_free_symbols as count_free_symbols
 from .models.counting import count_table as count_table
+from .models.counting import kan_count as kan_count
 from .models.counting import mlp_count as mlp_count
 from .models.counting import polynomial_count as polynomial_count
 from .models.counting import separable_count as separable_count

@@ -307,10 +307,10 @@ def test_no_degree_gives_the_separable_polynomial_a_cross_term(degree):
 
 
 def test_full_polynomial_cross_monomials_by_hand():
-    from symmlp.explore.claims import _cross_monomials
+    from symmlp.explore.blind_spot import cross_monomials
 
     x2 = sp.Symbol("x_2")
-    assert set(_cross_monomials(Polynomial(2, 3))) == {x1 * x2, x1**2 * x2, x1 * x2**2}
+    assert set(cross_monomials(Polynomial(2, 3))) == {x1 * x2, x1**2 * x2, x1 * x2**2}
 
 
 def test_blind_spot_str_explains():
@@ -397,11 +397,12 @@ def test_criteria_values(criteria):
         return [criteria.cell(row, name).value for row, _ in criteria.rows]
 
     assert [row for row, _ in criteria.rows] == [
-        "separable polynomial", "full polynomial", "MLP square sigma", "MLP relu", "MLP sigmoid"]
-    assert column("differentiable in theta") == ["yes", "yes", "yes", "a.e.", "yes"]
-    assert column("universal approximator") == ["no", "yes (d -> inf)", "no", "yes", "yes"]
-    assert column("keeps cross terms") == ["no", "yes", "yes", "yes", "yes"]
-    assert column("parameters polynomial in n") == ["yes", "no: O(n^d)", "yes", "yes", "yes"]
+        "separable polynomial", "full polynomial", "MLP square sigma", "MLP relu", "MLP sigmoid",
+        "KAN (polynomial edges)"]
+    assert column("differentiable in theta") == ["yes", "yes", "yes", "a.e.", "yes", "yes"]
+    assert column("universal approximator") == ["no", "yes (d -> inf)", "no", "yes", "yes", "yes (d -> inf)"]
+    assert column("keeps cross terms") == ["no", "yes", "yes", "yes", "yes", "yes"]
+    assert column("parameters polynomial in n") == ["yes", "no: O(n^d)", "yes", "yes", "yes", "yes"]
 
 
 def test_criteria_reasons(criteria):
@@ -409,8 +410,11 @@ def test_criteria_reasons(criteria):
     assert "Leshno" in criteria.cell("MLP sigmoid", "universal approximator").reason
     assert "x_1*x_2" in criteria.cell("full polynomial", "keeps cross terms").reason
     assert "h*n + 2*h + 1" in criteria.cell("MLP relu", "parameters polynomial in n").reason
+    assert "Kolmogorov-Arnold representation theorem" in criteria.cell(
+        "KAN (polynomial edges)", "universal approximator").reason
+    assert "d*h*n + d*h + h + 1" in criteria.cell("KAN (polynomial edges)", "parameters polynomial in n").reason
     text = str(criteria)
-    assert "reasons:" in text and text.count(" -- ") == 20
+    assert "reasons:" in text and text.count(" -- ") == 24
 
 
 def test_relu_derivative_is_heaviside_by_sympy():

@@ -6,6 +6,7 @@ store it.
 """
 
 from .chain import Model as Model
+from .kan import KAN as KAN
 from .layout import Block as Block
 from .layout import Layout as Layout
 from .mlp import MLP as MLP

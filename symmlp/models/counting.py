@@ -19,6 +19,7 @@ __all__ = [
     "mlp_count",
     "polynomial_count",
     "separable_count",
+    "kan_count",
     "count",
     "count_free_symbols",
     "CountTable",
@@ -143,21 +144,55 @@ def separable_count(n: Any, d: Any) -> Any:
     return n * d + 1
 
 
-def count(model) -> int:
-    """The closed-form parameter count of a model (MLP or polynomial).
+def kan_count(widths: Sequence[Any], degree: Any) -> Any:
+    """Parameters of a Kolmogorov–Arnold network with polynomial edges of degree ``d``:
+    ``sum over layers of (n_in * d + 1) * n_out`` (``d`` coefficients per edge, one bias per output).
 
     Parameters
     ==========
 
-    model : MLP, Polynomial or SeparablePolynomial
+    widths : sequence of int or SymPy expressions
+    degree : int or SymPy expression, >= 1
+
+    Returns
+    =======
+
+    int, or an expanded SymPy expression when a width or the degree is symbolic.
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.models.counting import kan_count
+    >>> kan_count([2, 2, 1], 2)
+    15
+    >>> n, h, d = sp.symbols("n h d", positive=True, integer=True)
+    >>> kan_count([n, h, 1], d)
+    d*h*n + d*h + h + 1
+    """
+    if isinstance(widths, str | bytes) or not isinstance(widths, Sequence) or len(widths) < 2:
+        raise ValueError(f"widths needs at least two entries, got {widths!r}")
+    ws = [_check_size(w, f"widths[{i}]", 1) for i, w in enumerate(widths)]
+    d = _check_size(degree, "degree", 1)
+    total = sum((a * d + 1) * b for a, b in zip(ws, ws[1:]))
+    return total if all(_is_int(w) for w in [*ws, d]) else sp.expand(total)
+
+
+def count(model) -> int:
+    """The closed-form parameter count of a model (MLP, polynomial, KAN, Expression).
+
+    Parameters
+    ==========
+
+    model : any symmlp model
 
     Returns
     =======
 
     int
         ``model.num_params``, computed from the closed forms
-        (:func:`mlp_count`, :func:`polynomial_count`, :func:`separable_count`)
-        without building any expression.
+        (:func:`mlp_count`, :func:`polynomial_count`, :func:`separable_count`,
+        :func:`kan_count`) without building any expression.
 
     Examples
     ========

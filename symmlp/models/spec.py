@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ops.activations import activation_names
 from .chain import Model
+from .kan import KAN
 from .mlp import MLP
 from .polynomial import Polynomial, SeparablePolynomial
 from .serial import Serial, serial_from_spec
@@ -20,7 +21,7 @@ from .serial import Serial, serial_from_spec
 __all__ = ["FAMILIES", "model_from_spec", "register_family"]
 
 FAMILIES: dict[str, type[Model]] = {"MLP": MLP, "Polynomial": Polynomial,
-                                    "SeparablePolynomial": SeparablePolynomial, "Serial": Serial}
+                                    "SeparablePolynomial": SeparablePolynomial, "Serial": Serial, "KAN": KAN}
 LIMITS = {"width": 100_000, "layers": 1_000, "n_inputs": 10_000, "degree": 1_000, "n_outputs": 100_000}
 
 
@@ -47,13 +48,18 @@ def _activation(name: Any, where: str) -> str:
     return name
 
 
-def _mlp(spec: Any) -> MLP:
-    spec = _keys("MLP", spec, {"widths", "activation", "output_activation"})
+def _widths(spec: dict) -> list[int]:
     widths = spec["widths"]
     if not isinstance(widths, list) or not 2 <= len(widths) <= LIMITS["layers"]:
         raise ValueError(f"spec.widths must be a list of 2..{LIMITS['layers']} integers, got {widths!r:.80}")
     for i, w in enumerate(widths):
         _int({f"widths[{i}]": w}, f"widths[{i}]", 1, LIMITS["width"])
+    return widths
+
+
+def _mlp(spec: Any) -> MLP:
+    spec = _keys("MLP", spec, {"widths", "activation", "output_activation"})
+    widths = _widths(spec)
     hidden = spec["activation"]
     listed = hidden if isinstance(hidden, list) else [hidden]
     for name in listed:
@@ -76,8 +82,17 @@ def _separable(spec: Any) -> SeparablePolynomial:
                                _int(spec, "degree", 0, LIMITS["degree"]))
 
 
+def _kan(spec: Any) -> KAN:
+    spec = _keys("KAN", spec, {"widths", "degree", "activation", "output_activation"})
+    widths = _widths(spec)
+    degree = _int(spec, "degree", 1, LIMITS["degree"])
+    return KAN(widths, degree, _activation(spec["activation"], "spec.activation"),
+               _activation(spec["output_activation"], "spec.output_activation"))
+
+
 _BUILDERS: dict[str, Callable[[Any], Model]] = {
-    "MLP": _mlp, "Polynomial": _polynomial, "SeparablePolynomial": _separable, "Serial": serial_from_spec}
+    "MLP": _mlp, "Polynomial": _polynomial, "SeparablePolynomial": _separable, "Serial": serial_from_spec,
+    "KAN": _kan}
 
 
 def register_family(kind: str, cls: type[Model], builder: Callable[[Any], Model]) -> None:

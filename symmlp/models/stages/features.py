@@ -252,7 +252,7 @@ class Powers(_Features):
         one = "1, " if self.constant else ""
         return [MatrixEquation.assign("forward", self.layer, self.out, Term(
             f"[{one}x_i^k], the powers k = 1..{self.degree} of each row of {x.text} alone",
-            rf"\left[{one}{x.tex}_{{i}}^{{k}}\right]_{{i,\, k \le {self.degree}}}",
+            rf"\left[{one}{{{x.tex}}}_{{i}}^{{k}}\right]_{{i,\, k \le {self.degree}}}",
             f"powers{self._suffix}({x.code})"))]
 
     def rforward(self, x: Var, rx: Var | None):
@@ -260,7 +260,7 @@ class Powers(_Features):
             return [], None
         r = r_var(self.out)
         return [MatrixEquation.assign("rforward", self.layer, r, Term(
-            f"[k {x.text}_i^(k−1) {rx.text}_i]", rf"\left[k\, {x.tex}_i^{{k-1}} {rx.tex}_i\right]_{{i,k}}",
+            f"[k {x.text}_i^(k−1) {rx.text}_i]", rf"\left[k\, {{{x.tex}}}_i^{{k-1}} {rx.tex}_i\right]_{{i,k}}",
             f"powers_tangent{self._suffix}({x.code}, {rx.code})"))], r
 
     def rbackward(self, g: Term, rg: Term, x: Var, rx: Var | None, need_input: bool):
@@ -269,15 +269,15 @@ class Powers(_Features):
         if rx is None:
             return self.backward(rg, x, need_input)
         return [], Term(f"Σ_k k {x.text}^(k−1) ⊙ [{rg.text}]_k + k(k−1) {x.text}^(k−2) ⊙ {rx.text} ⊙ [{g.text}]_k",
-                        rf"\sum_{{k}} k\, {x.tex}^{{\circ (k-1)}} \odot \left[{rg.tex}\right]_{{k}} + "
-                        rf"k(k-1)\, {x.tex}^{{\circ (k-2)}} \odot {rx.tex} \odot \left[{g.tex}\right]_{{k}}",
+                        rf"\sum_{{k}} k\, {{{x.tex}}}^{{\circ (k-1)}} \odot \left[{rg.tex}\right]_{{k}} + "
+                        rf"k(k-1)\, {{{x.tex}}}^{{\circ (k-2)}} \odot {rx.tex} \odot \left[{g.tex}\right]_{{k}}",
                         f"powers_grad_tangent{self._suffix}({g.code}, {rg.code}, {x.code}, {rx.code})")
 
     def backward(self, g: Term, x: Var, need_input: bool):
         if not need_input:
             return [], None
         return [], Term(f"Σ_k k {x.text}^(k−1) ⊙ [{g.text}]_k",
-                        rf"\sum_{{k=1}}^{{{self.degree}}} k\, {x.tex}^{{\circ (k-1)}} \odot "
+                        rf"\sum_{{k=1}}^{{{self.degree}}} k\, {{{x.tex}}}^{{\circ (k-1)}} \odot "
                         rf"\left[{g.tex}\right]_{{k}}",
                         f"powers_grad{self._suffix}({g.code}, {x.code})")
 
@@ -296,3 +296,10 @@ class Powers(_Features):
     def describe_latex(self) -> tuple[str, str]:
         return (rf"powers $1..{self.degree}$ of each coordinate, ${self.n_out}$ features",
                 r"\left[a_i^{k}\right]_{i, k}")
+
+    def index_rules_latex(self) -> list[str]:
+        if self.layer < 2:  # the model's inputs: no gradient flows through them
+            return []
+        l, d = self.layer, self.degree
+        return [rf"\frac{{\partial \ell}}{{\partial a^{{({l - 1})}}_p}} &= \sum_{{k=1}}^{{{d}}} k\, "
+                rf"\bigl(a^{{({l - 1})}}_p\bigr)^{{k-1}} \frac{{\partial \ell}}{{\partial P^{{({l})}}_{{p,k}}}}"]

@@ -16,7 +16,9 @@ The primitives:
 - ``concat_columns(parts)``: the parts side by side;
 - ``sigmoid(z)``, ``softplus(z)``: numerically stable, elementwise;
 - ``lambdify_modules``: what :func:`sympy.lambdify` needs to write functions
-  for this backend (user activations, Expression models).
+  for this backend (user activations, Expression models), and
+  ``lambdify_printer``: the printer it should use (None: lambdify's own; the
+  ball-arithmetic backends print constants exactly).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Backend:
     name: str
     np: Any
     lambdify_modules: Any
+    lambdify_printer = None  # not a field: the printer lambdify should use (None: its own)
 
     def ones_column(self, X):
         return np.ones((X.shape[0], 1), dtype=X.dtype)

@@ -90,7 +90,7 @@ class Activation:
         z, forms = self.lambdas
         out = {}
         for suffix, expr in zip(("", "_d1", "_d2"), forms):
-            f = sp.lambdify(z, expr, modules=backend.lambdify_modules)
+            f = sp.lambdify(z, expr, modules=backend.lambdify_modules, printer=backend.lambdify_printer)
             out[f"act_{self.name}{suffix}"] = _elementwise(f) if backend.name == "numpy" else f
         return out
 

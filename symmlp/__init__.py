@@ -21,6 +21,7 @@ from .explore import datasets as datasets
 from .explore.target import TargetSyntaxError as TargetSyntaxError
 from .explore.target import parse_target as parse_target
 from .models import KAN as KAN
+from .models import Expression as Expression
 from .models import MLP as MLP
 from .models import Model as Model
 from .models import Polynomial as Polynomial
@@ -28,6 +29,9 @@ from .models import SeparablePolynomial as SeparablePolynomial
 from .models import Serial as Serial
 from .models import serial as serial
 from .models import stages as stages
+from .models.recipes import fourier_series as fourier_series
+from .models.recipes import gaussian_rbf as gaussian_rbf
+from .models.recipes import rational_function as rational_function
 from .models.counting import count as count
 from .models.counting import count_free_symbols as count_free_symbols
 from .models.counting import count_table as count_table

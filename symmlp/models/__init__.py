@@ -6,6 +6,7 @@ store it.
 """
 
 from .chain import Model as Model
+from .expression import Expression as Expression
 from .kan import KAN as KAN
 from .layout import Block as Block
 from .layout import Layout as Layout

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..ops.activations import activation_names
 from .chain import Model
+from .expression import Expression, expression_from_spec
 from .kan import KAN
 from .mlp import MLP
 from .polynomial import Polynomial, SeparablePolynomial
@@ -21,7 +22,8 @@ from .serial import Serial, serial_from_spec
 __all__ = ["FAMILIES", "model_from_spec", "register_family"]
 
 FAMILIES: dict[str, type[Model]] = {"MLP": MLP, "Polynomial": Polynomial,
-                                    "SeparablePolynomial": SeparablePolynomial, "Serial": Serial, "KAN": KAN}
+                                    "SeparablePolynomial": SeparablePolynomial, "Serial": Serial, "KAN": KAN,
+                                    "Expression": Expression}
 LIMITS = {"width": 100_000, "layers": 1_000, "n_inputs": 10_000, "degree": 1_000, "n_outputs": 100_000}
 
 
@@ -92,7 +94,7 @@ def _kan(spec: Any) -> KAN:
 
 _BUILDERS: dict[str, Callable[[Any], Model]] = {
     "MLP": _mlp, "Polynomial": _polynomial, "SeparablePolynomial": _separable, "Serial": serial_from_spec,
-    "KAN": _kan}
+    "KAN": _kan, "Expression": expression_from_spec}
 
 
 def register_family(kind: str, cls: type[Model], builder: Callable[[Any], Model]) -> None:

@@ -15,7 +15,7 @@ import sympy as sp
 __all__ = ["IndexedSymbol", "indexed"]
 
 _HEAD = re.compile(r"([A-Za-z]+)(\d*)")
-_GREEK = {"delta": r"\delta", "sigma": r"\sigma", "theta": r"\theta"}
+_GREEK = {"delta": r"\delta", "sigma": r"\sigma", "theta": r"\theta", "ubar": r"\bar{u}"}
 
 
 class IndexedSymbol(sp.Symbol):

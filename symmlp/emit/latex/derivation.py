@@ -263,7 +263,7 @@ def derivation_document(model, loss: str = "mse", *, title: str | None = None,
 
 def _forward_section(d, groups, widths) -> list[str]:
     parts = [section("The forward pass")]
-    if any(len(g) == 2 and g[1].activation is not None and g[0].count_latex() for g in groups):
+    if any(_is_mlp_like([g]) for g in groups):  # an affine map and sigma: the post's display
         parts.append("One layer, written out row by row, maps $x \\in \\mathbb{R}^n$ to "
                      "$\\mathbb{R}^m$:\n")
         parts.append(_general_one_layer())

@@ -62,12 +62,15 @@ def _target(args) -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
     return expr, interval
 
 
-def _check_plots(folder: str | None) -> None:
-    """Create the ``--plots`` folder up front (never its parents), before any long computation."""
+def _check_plots(folder: str | None, *names: str) -> None:
+    """Create the ``--plots`` folder (never its parents) and check each PNG path in it, before any
+    long computation."""
     if folder:
-        from ..explore.plots import make_dir
+        from ..explore.plots import check_plot_path, make_dir
 
         make_dir(folder)
+        for name in names:
+            check_plot_path(Path(folder) / name, "--plots")
 
 
 def _show_network(net, f, interval, grid: int) -> None:
@@ -88,7 +91,7 @@ def cmd_bernstein(args) -> int:
 
     f, interval = _target(args)
     n, grid = _int(args, "n", 1), _int(args, "grid", 2)
-    _check_plots(args.plots)
+    _check_plots(args.plots, "bernstein.png")
     print(f"Bernstein polynomial B_{n} of {f} on [{interval[0]}, {interval[1]}]:")
     if n <= LIMITS["printed_n"]:
         poly = bernstein(f, n, interval)
@@ -114,7 +117,7 @@ def cmd_staircase(args) -> int:
     f, interval = _target(args)
     steps, grid = _int(args, "steps", 1), _int(args, "grid", 2)
     sharpness = parse_number(args.sharpness, "--sharpness", low=0, low_open=True, high=1e12)
-    _check_plots(args.plots)
+    _check_plots(args.plots, "staircase.png")
     net = sigmoid_staircase(f, steps, sharpness, interval)
     _show_network(net, f, interval, grid)
     if args.plots:
@@ -133,7 +136,7 @@ def cmd_relu(args) -> int:
 
     f, interval = _target(args)
     knots, grid = _int(args, "knots", 2), _int(args, "grid", 2)
-    _check_plots(args.plots)
+    _check_plots(args.plots, "relu_peaks.png")
     net = relu_interpolant(f, knots, interval)
     _show_network(net, f, interval, grid)
     if args.plots:
@@ -171,7 +174,7 @@ def cmd_epsilon(args) -> int:
     from ..explore.claims import parameters_for_epsilon
 
     eps = [parse_number(t, "--eps", low=1e-12, high=1e3) for t in args.eps.split(",")]
-    _check_plots(args.plots)
+    _check_plots(args.plots, "error_vs_params.png", "parameter_explosion.png")
     print(parameters_for_epsilon(epsilons=eps))
     if args.plots:
         from ..explore.plots import plot_error_vs_params, plot_parameter_explosion
@@ -195,9 +198,9 @@ def run(args) -> int:
     if args.approx_func is not None:
         return args.approx_func(args)
     if args.all_plots:
-        from ..explore.claims import run_all
+        from ..explore.claims import PLOTS, run_all
 
-        _check_plots(args.all_plots)
+        _check_plots(args.all_plots, *PLOTS.values())
         for name, path in run_all(args.all_plots)["plots"].items():
             print(f"wrote {path}  ({name})")
         return 0

@@ -52,6 +52,11 @@ __all__ = [
 ]
 
 
+PLOTS = {"staircase": "staircase.png", "relu": "relu_peaks.png", "bernstein": "bernstein.png",
+         "error_vs_params": "error_vs_params.png", "explosion": "parameter_explosion.png"}
+"""The PNG files :func:`run_all` writes, by result."""
+
+
 def run_all(out_dir: Any) -> dict[str, Any]:
     """Compute the headline results and write every plot into ``out_dir``.
 
@@ -73,18 +78,20 @@ def run_all(out_dir: Any) -> dict[str, Any]:
     from . import plots
 
     out = plots.make_dir(Path(out_dir))
+    for name in PLOTS.values():  # every path checked before any work or any write
+        plots.check_plot_path(out / name)
     f, interval = sp.sin(X1), (-sp.pi, sp.pi)
     degrees = (2, 4, 8, 16)
     polys = {n: bernstein(f, n, interval) for n in degrees}
     stairs = [sigmoid_staircase(f, s, 15 * s / (2 * math.pi), interval) for s in (4, 8, 16)]
     relu = relu_interpolant(f, 9, interval)
     paths = {
-        "staircase": plots.plot_staircase(f, stairs, out / "staircase.png"),
-        "relu": plots.plot_relu_peaks(f, relu, out / "relu_peaks.png"),
-        "bernstein": plots.plot_bernstein(f, interval, polys, out / "bernstein.png"),
-        "error_vs_params": plots.plot_error_vs_params(error_curves(f, interval), out / "error_vs_params.png",
+        "staircase": plots.plot_staircase(f, stairs, out / PLOTS["staircase"]),
+        "relu": plots.plot_relu_peaks(f, relu, out / PLOTS["relu"]),
+        "bernstein": plots.plot_bernstein(f, interval, polys, out / PLOTS["bernstein"]),
+        "error_vs_params": plots.plot_error_vs_params(error_curves(f, interval), out / PLOTS["error_vs_params"],
                                                       title="sin(x) on [-pi, pi]"),
-        "explosion": plots.plot_parameter_explosion(out / "parameter_explosion.png"),
+        "explosion": plots.plot_parameter_explosion(out / PLOTS["explosion"]),
     }
     return {
         "bernstein": {n: sup_error(f, p, interval) for n, p in polys.items()},

@@ -8,6 +8,7 @@ path.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .approx import Approximation, target_callable  # noqa: E402
 __all__ = [
     "make_dir",
     "save_figure",
+    "check_plot_path",
     "plot_staircase",
     "plot_relu_peaks",
     "plot_bernstein",
@@ -54,15 +56,33 @@ def make_dir(folder: Any) -> Path:
     return folder
 
 
+def check_plot_path(path: Any, what: str = "plot") -> Path:
+    """``path`` as a Path if :func:`save_figure` may write a PNG there, else ValueError saying why
+    (not ``.png``, a symbolic link, a folder, a missing folder, a file symmlp did not write).
+
+    Examples
+    ========
+
+    >>> from symmlp.explore.plots import check_plot_path
+    >>> check_plot_path("fit.txt", "--plot")
+    Traceback (most recent call last):
+    ...
+    ValueError: --plot must end in .png, got 'fit.txt'
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{what} must be a path, got {path!r}")
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"{what} must end in .png, got {str(path)!r}")
+    return check_output_path(path, what, has_png_mark)
+
+
 def save_figure(fig, path: Any, what: str = "plot", dpi: int = 110) -> Path:
     """Write ``fig`` as a PNG carrying symmlp's mark, atomically and only where
     :func:`symmlp.files.write_file` allows (never through a link, never over a file
     symmlp did not write); the figure is closed either way."""
     try:
-        path = Path(path)
-        if path.suffix.lower() != ".png":
-            raise ValueError(f"{what} must end in .png, got {str(path)!r}")
-        check_output_path(path, what, has_png_mark)
+        path = check_plot_path(path, what)
         buffer = io.BytesIO()
         fig.tight_layout()
         fig.savefig(buffer, format="png", dpi=dpi, metadata=PNG_MARK)

@@ -18,20 +18,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..files import write_file
+
 __all__ = ["TourFolder", "run_tour"]
 
 MANIFEST = ".symmlp-tour.json"
 
 
-def _atomic_write(path: Path, text: str) -> Path:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
 class TourFolder:
     """A folder the tour writes into without touching files it did not write.
+
+    Every file goes through :func:`symmlp.files.write_file` (PNGs through
+    :func:`symmlp.explore.plots.save_figure`): written atomically, never through
+    a symbolic link, and replacing only what the manifest says an earlier tour
+    wrote.  Every planned path is checked before anything is written.
 
     Examples
     ========
@@ -50,41 +50,74 @@ class TourFolder:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise ValueError(f"--out {str(self.root)!r} exists and is not a folder")
-        owned = self._owned()
+        self.previous = self._manifest_files() or set()
         for rel in planned:
-            path = self.root / rel
-            taken = path.exists() and not (path.is_dir() and not any(path.iterdir()))
-            if taken and rel not in owned:
-                raise ValueError(
-                    f"{path} exists and was not written by symmlp tour; "
-                    f"move it or choose another folder with --out"
-                )
-        self.owned = owned | set(planned)
+            self._check_planned(rel)
+        self.owned = self.previous | set(planned)
+        self.written: set[str] = set()
 
-    def _owned(self) -> set[str]:
+    def _check_planned(self, rel: str) -> None:
+        path = self.root / rel
+        for link in [*self._inner_folders(rel), path]:
+            if link.is_symlink():
+                raise ValueError(f"{link} is a symbolic link; symmlp tour never writes through one: "
+                                 "remove it or choose another folder with --out")
+        taken = path.exists() and not (path.is_dir() and not any(path.iterdir()))
+        if taken and rel not in self.previous:
+            raise ValueError(f"{path} exists and was not written by symmlp tour; "
+                             f"move it or choose another folder with --out")
+
+    def _inner_folders(self, rel: str) -> list[Path]:
+        """The folders between the root and ``rel`` (the root itself is the user's choice)."""
+        parts = Path(rel).parts[:-1]
+        return [self.root.joinpath(*parts[: k + 1]) for k in range(len(parts))]
+
+    def _manifest_files(self) -> set[str] | None:
+        """The files an earlier tour listed, or None when there is no readable manifest."""
         manifest = self.root / MANIFEST
+        if manifest.is_symlink() or not manifest.is_file() or manifest.stat().st_size > 1_000_000:
+            return None
         try:
-            data = json.loads(manifest.read_text())
+            data = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return set()
+            return None
         files = data.get("files") if isinstance(data, dict) else None
-        return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
+        return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
+
+    def _owns(self, path: Path) -> bool:
+        rel = path.relative_to(self.root).as_posix()
+        return rel in self.previous or rel in self.written
 
     def path(self, rel: str) -> Path:
-        """The path of ``rel``, which must have been planned; parents are created."""
+        """The path of ``rel``, which must have been planned; its folders are created
+        inside the root (never through a symbolic link)."""
         if rel not in self.owned:
             raise ValueError(f"{rel!r} was not planned for the tour")
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        self.root.mkdir(parents=True, exist_ok=True)
+        for folder in self._inner_folders(rel):
+            if folder.is_symlink():
+                raise ValueError(f"{folder} is a symbolic link; symmlp tour never writes through one")
+            folder.mkdir(exist_ok=True)
+        return self.root / rel
 
     def write_text(self, rel: str, text: str) -> Path:
-        """Write ``text`` to ``rel`` atomically (temporary file, then rename)."""
-        return _atomic_write(self.path(rel), text)
+        """Write ``text`` to ``rel`` atomically (see :func:`symmlp.files.write_file`)."""
+        path = write_file(self.path(rel), text, f"the tour's {rel}", self._owns)
+        self.written.add(rel)
+        return path
+
+    def save_figure(self, rel: str, fig) -> Path:
+        """Write the matplotlib figure ``fig`` as the PNG ``rel`` (see :func:`symmlp.explore.plots.save_figure`)."""
+        from .plots import save_figure
+
+        path = save_figure(fig, self.path(rel), f"the tour's {rel}", dpi=90)
+        self.written.add(rel)
+        return path
 
     def save_manifest(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / MANIFEST, json.dumps({"files": sorted(self.owned)}, indent=1))
+        write_file(self.root / MANIFEST, json.dumps({"files": sorted(self.owned)}, indent=1),
+                   f"the tour's {MANIFEST}", lambda p: self._manifest_files() is not None)
 
 
 def _step(n: int, total: int, title: str, log: Callable[[str], None]):
@@ -177,9 +210,7 @@ def _training(folder: TourFolder, log) -> str:
     ax1.legend()
     ax2.semilogy(result.losses)
     ax2.set(xlabel="step", ylabel="loss = ½ mean squared error", title="gradient descent")
-    fig.tight_layout()
-    fig.savefig(folder.path("fit_sin.png"), dpi=90)
-    plt.close(fig)
+    folder.save_figure("fit_sin.png", fig)
     folder.write_text("training.txt", text)
     log(f"      sin fitted by a [1,16,1] tanh MLP: MSE {mse:.1e}")
     return text

@@ -58,14 +58,14 @@ class SecondOrder:
     R{A2} = R{Z2}
     >>> for e in so.hvp_backward[:6]:
     ...     print(e)
-    G3 = (A2 − Y) / B
-    Δ2 = G3
+    ∂L/∂A2 = (A2 − Y) / B
+    Δ2 = ∂L/∂A2
     R{Δ2} = R{A2} / B
     R{∂L/∂W2} = R{Δ2} A1ᵀ + Δ2 R{A1}ᵀ
     R{∂L/∂b2} = R{Δ2} 1
-    G1 = W2ᵀ Δ2
+    ∂L/∂A1 = W2ᵀ Δ2
     >>> print(so.hvp_backward[7])
-    R{Δ1} = (V_W2ᵀ Δ2 + W2ᵀ R{Δ2}) ⊙ tanh′(Z1) + G1 ⊙ tanh″(Z1) ⊙ R{Z1}
+    R{Δ1} = (V_W2ᵀ Δ2 + W2ᵀ R{Δ2}) ⊙ tanh′(Z1) + ∂L/∂A1 ⊙ tanh″(Z1) ⊙ R{Z1}
     """
 
     def __init__(self, derivation: Derivation) -> None:
@@ -99,7 +99,8 @@ class SecondOrder:
         for k in reversed(d.backward_stages()):
             stage, x, rx = d.model.stages[k], d.inputs[k], self.r_inputs[k]
             if g.var is None and not g.atomic:  # used twice below: compute it once
-                G = Var(f"G{k}", f"G{k}", f"G_{{{k}}}", stage.n_out)
+                out = stage.out
+                G = Var(f"G{out.code}", f"∂L/∂{out.text}", rf"\frac{{\partial L}}{{\partial {out.tex}}}", out.rows)
                 eqs.append(MatrixEquation.assign("delta", stage.layer, G, g))
                 g = G.term()
             back, g_in = stage.backward(g, x, need_input=k > 0)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from ...derive.derivation import backprop
+from ...derive.second_order import second_order
 from ...models.chain import check_model
 from ...validate import check_int
 from .layout import (
@@ -99,13 +100,33 @@ def _composition(widths: Sequence[int]) -> str:
     return display(" ".join([*parts, r"\xrightarrow{\ell}", r"\mathbb{R}"]))
 
 
+def _top_level_terms(tex: str) -> list[str]:
+    """``tex`` cut before each `` + `` outside braces and ``\\left ... \\right`` pairs."""
+    terms, depth, start, i = [], 0, 0, 0
+    while i < len(tex):
+        if tex.startswith(r"\left", i) or tex[i] == "{":
+            depth += 1
+        elif tex.startswith(r"\right", i) or tex[i] == "}":
+            depth -= 1
+        elif depth == 0 and tex.startswith(" + ", i):
+            terms.append(tex[start:i])
+            start = i + 1
+        i += 1
+    return [*terms, tex[start:]]
+
+
 def matrix_rows(equations, shapes: bool = True) -> list[str]:
-    """``align`` rows ``lhs &= rhs && \\in R^{shape}`` of matrix-form equations."""
+    """``align`` rows ``lhs &= rhs && \\in R^{shape}`` of matrix-form equations; a right-hand side
+    too wide for the page continues on the next rows, cut between its terms."""
     rows = []
     for e in equations:
         shape = e.shape.replace("×", r"\times")
         where = "" if e.shape == "scalar" or not shapes else rf" && \in {reals(shape)}"
-        rows.append(f"{e.lhs_latex} &= {e.rhs_latex}{where}")
+        room = TEXT_WIDTH_EM - latex_width(e.lhs_latex) - latex_width(where) - 4
+        lines = break_terms(_top_level_terms(e.rhs_latex), room) if latex_width(e.rhs_latex) > room \
+            else [e.rhs_latex]
+        rows.append(f"{e.lhs_latex} &= {lines[0]}{where}")
+        rows += [rf"&\qquad {{}}{line}" for line in lines[1:]]
     return rows
 
 
@@ -250,6 +271,7 @@ def derivation_document(model, loss: str = "mse", *, title: str | None = None,
     parts.append(r"With $\Delta^{(l)}$ the matrix of the $\delta^{(l)}$ of the batch "
                  r"(one column per sample) and $\mathbf{1}$ the column of $B$ ones:" + "\n")
     parts.append(align(matrix_rows([e for e in d.matrix if e.kind in ("delta", "gradient")])))
+    parts += _second_order_section(d)
     if model.num_params <= expanded_max:
         parts.append(section("The gradient written out"))
         parts.append("Substituting the equations above into one another gives each "
@@ -259,6 +281,30 @@ def derivation_document(model, loss: str = "mse", *, title: str | None = None,
             rows += equation_rows(rf"\frac{{\partial \ell}}{{\partial {doc_latex(p)}}}", g, TEXT_WIDTH_EM)
         parts.append(align(rows))
     return document(title, parts)
+
+
+def _second_order_section(d) -> list[str]:
+    try:
+        so = second_order(d)
+    except NotImplementedError:  # a stage or the loss without an R-operator
+        return []
+    shown = ("delta", "rdelta", "hvp")
+    return [
+        section("Second order: the R-operator"),
+        r"For a direction $V$ laid out like $\theta$ (blocks $V_{W^{(l)}}$, $V_{b^{(l)}}$), write "
+        r"$\mathcal{R}\{f\} = \frac{d}{dt} f(\theta + tV)\big|_{t=0}$ (Pearlmutter, 1994).  Applied to "
+        "the forward pass it gives the directional derivative of every quantity:\n",
+        align(matrix_rows(so.rforward)),
+        "and of the loss, which is the gradient's component along $V$ computed in forward mode,\n",
+        align(matrix_rows([so.rloss])),
+        "Applied to the backward pass, with the second derivatives of the activations, it gives the "
+        r"Hessian-vector product $H V = \mathcal{R}\{\nabla_\theta L\}$ block by block:" + "\n",
+        align(matrix_rows([e for e in so.hvp_backward if e.kind in shown])),
+        "Leaving out the second-derivative terms and the $V$ terms of the backward pass, and "
+        r"running it on the loss curvature $H_{\ell}\,\mathcal{R}\{\hat y\}$ instead, gives the "
+        r"Gauss--Newton product $J^\top H_{\ell} J V$, positive semi-definite.  Every column of the "
+        "Hessian is one such product with $V$ a basis vector.\n",
+    ]
 
 
 def _forward_section(d, groups, widths) -> list[str]:

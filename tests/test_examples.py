@@ -75,3 +75,13 @@ def test_char_lm(tmp_path):
     assert bigram < nats and mlp < nats
     sample = out.split("temperature 0.7):\n")[1].rsplit("wrote", 1)[0]
     assert len(sample.strip()) > 50
+
+
+def test_landscape(tmp_path):
+    out = run_example("landscape", tmp_path)
+    counts = re.search(r"critical points found from the starts: (\d+) \((.*)\)", out)
+    assert counts and int(counts.group(1)) >= 10
+    assert "saddle" in counts.group(2) and "degenerate" in counts.group(2)
+    assert "certified saddle" in out and "says saddle" in out
+    assert "certified degenerate" in out and "says degenerate" in out
+    assert (tmp_path / "landscape_spectrum.png").read_bytes()[:8] == PNG

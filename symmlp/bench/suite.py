@@ -177,4 +177,7 @@ def run_bench(quick: bool = False, log: Callable[[str], None] = print) -> tuple[
         rows = _compile_rows(quick, repeat, log)
         rows += _training_rows(repeat, log)
         rows += _polynomial_rows(repeat, log)
+        from .second_order import second_order_rows
+
+        rows += second_order_rows(quick, repeat, log)
     return rows, settings

@@ -11,13 +11,20 @@ holds a core, because OpenBLAS threads spin and contend.  Only large products
 from __future__ import annotations
 
 import contextlib
+from functools import lru_cache
 from typing import Any
 
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_info
 
 __all__ = ["blas_threads", "blas_settings", "AUTO_WORK"]
 
 AUTO_WORK = 1 << 24
+
+
+@lru_cache(maxsize=1)
+def _controller() -> ThreadpoolController:
+    """The loaded thread pools, looked up once (a lookup costs about a millisecond)."""
+    return ThreadpoolController()
 
 
 def blas_threads(threads: Any, work: int = 0):
@@ -38,7 +45,7 @@ def blas_threads(threads: Any, work: int = 0):
         return contextlib.nullcontext()
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be 'auto', None or an int >= 1, got {threads!r}")
-    return threadpool_limits(threads, user_api="blas")
+    return _controller().limit(limits=threads, user_api="blas")
 
 
 def blas_settings() -> dict[str, int]:

@@ -10,16 +10,20 @@ from .derive.derivation import backprop as backprop
 from .derive.grad import gradient as gradient
 from .derive.grad import jacobian as jacobian
 from .derive.hessian import hessian as hessian
+from .emit.compile import compile_model as compile  # noqa: F401  (the public name)
+from .emit.compile import compile_model as compile_model
 from .emit.latex import derivation_document as derivation_document
 from .emit.latex import gd_step_document as gd_step_document
 from .emit.latex import polynomial_document as polynomial_document
-from .emit.numpy import compile_model as compile  # noqa: F401  (the public name)
-from .emit.numpy import compile_model as compile_model
 from .explore import approx as approx
 from .explore import claims as claims
 from .explore import datasets as datasets
 from .explore.target import TargetSyntaxError as TargetSyntaxError
 from .explore.target import parse_target as parse_target
+from .interop.jax import from_jax as from_jax
+from .interop.jax import to_jax as to_jax
+from .interop.torch import from_torch as from_torch
+from .interop.torch import to_torch as to_torch
 from .models import KAN as KAN
 from .models import MLP as MLP
 from .models import Expression as Expression

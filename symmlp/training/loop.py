@@ -17,7 +17,7 @@ import numpy as np
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
-from ..validate import check_int, check_real, check_seed
+from ..validate import check_choice, check_int, check_real, check_seed
 from .init import init_theta
 from .result import TrainResult
 from .threads import blas_threads
@@ -115,7 +115,7 @@ def _minibatches(n: int, batch_size: int | None, rng: np.random.Generator):
 def train(model, X, Y, loss: str | Loss = "mse", lr: float = 0.1, steps: int = 1000,
           batch_size: int | None = None, momentum: float = 0.0, seed: int = 0, init: str | Any = "xavier",
           callback: Callable[[int, float, np.ndarray], Any] | None = None,
-          threads: int | str | None = "auto") -> TrainResult:
+          threads: int | str | None = "auto", backend: str = "numpy") -> TrainResult:
     """Fit ``model`` to ``(X, Y)`` by gradient descent on the compiled gradient.
 
     Each step computes the batch-mean loss and gradient with the compiled
@@ -150,6 +150,10 @@ def train(model, X, Y, loss: str | Loss = "mse", lr: float = 0.1, steps: int = 1
         stops training early.
     threads : "auto", int or None
         BLAS threads during training (see :mod:`symmlp.training.threads`).
+    backend : str
+        ``"numpy"``, or ``"jax"``: the same loop with one jitted step, the
+        batch split over every device JAX sees (see :mod:`symmlp.training.jax_loop`;
+        ``pip install "symmlp[jax]"``).
 
     Returns
     =======
@@ -191,6 +195,12 @@ def train(model, X, Y, loss: str | Loss = "mse", lr: float = 0.1, steps: int = 1
         batch_size = check_int(batch_size, "batch_size", 1, n)
     rng = np.random.default_rng(check_seed(seed))
     theta = compiled.check_theta(init_theta(model, init, rng))
+    if check_choice(backend, "backend", ("numpy", "jax")) == "jax":
+        from .jax_loop import descend_on_devices
+
+        return descend_on_devices(model, spec, theta, X, Y, lr=lr, momentum=momentum, steps=steps,
+                                  rows=batch_size or n, batches=_minibatches(n, batch_size, rng), callback=callback,
+                                  diverged=lambda k, what, value, good: _diverged(k, what, value, good, lr, X, Y))
     width = max(max(b.shape) for b in model.layout) if len(model.layout) else 1
     work = (batch_size or n) * width * width
     with blas_threads(threads, work), np.errstate(over="ignore", invalid="ignore", divide="ignore"):

@@ -18,6 +18,7 @@ from .emit.latex import polynomial_document as polynomial_document
 from .explore import approx as approx
 from .explore import claims as claims
 from .explore import datasets as datasets
+from .explore.compare import compare as compare
 from .explore.target import TargetSyntaxError as TargetSyntaxError
 from .explore.target import parse_target as parse_target
 from .interop.jax import from_jax as from_jax

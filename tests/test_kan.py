@@ -159,3 +159,17 @@ def test_derivation_document_compiles(tmp_path):
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "kan.tex"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("constant", [True, False])
+@pytest.mark.parametrize("degree", [1, 2, 5])
+def test_numpy_powers_equal_the_column_by_column_helpers(constant, degree):
+    from symmlp.emit.backend import NUMPY, Backend
+    from symmlp.models.stages import Powers
+
+    stage = Powers(4, degree, constant=constant, layer=2, name="P")
+    fast, plain = stage.helpers(NUMPY), stage.helpers(Backend("plain", np, "numpy"))
+    rng = np.random.default_rng(degree)
+    X, G = rng.normal(size=(6, 4)), rng.normal(size=(6, stage.n_out))
+    np.testing.assert_allclose(fast["powers2"](X), plain["powers2"](X), rtol=1e-14)
+    np.testing.assert_allclose(fast["powers_grad2"](G, X), plain["powers_grad2"](G, X), rtol=1e-13, atol=1e-14)

@@ -10,7 +10,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import approx, bench, check, count, latex, show, tour, train
+from . import approx, bench, check, compare, count, latex, show, tour, train
 from .args import Parser, UsageError, join_negative_values, parse_ints
 
 __all__ = ["main", "build_parser", "parse_ints", "UsageError", "COMMANDS"]
@@ -23,6 +23,7 @@ COMMANDS = {
     "check": check,
     "train": train,
     "approx": approx,
+    "compare": compare,
     "latex": latex,
     "bench": bench,
 }

@@ -170,3 +170,14 @@ def test_a_batch_the_devices_do_not_divide_warns():
         assert data_devices(33, ["d0", "d1"]) == ["d0"]
     with pytest.raises(ValueError, match="backend must be one of numpy, jax"):
         train(MLP([1, 1]), [[0.0]], [[0.0]], backend="torch")
+
+
+def test_the_benchmark_baseline_computes_the_emitter_s_gradient():
+    from symmlp.bench.backends import jax_autodiff_mlp
+
+    model = MLP([4, 32, 32, 1], activation="tanh")
+    theta, X, Y = data(model, "mse", batch=17)
+    value, grad = jax_autodiff_mlp(model.widths)(jnp.asarray(theta), jnp.asarray(X), jnp.asarray(Y))
+    ref_value, ref_grad = compile(model).loss_and_grad(theta, X, Y)
+    assert abs(float(value) - ref_value) <= 1e-13 * ref_value
+    assert relative_error(grad, ref_grad) <= TOL

@@ -95,3 +95,14 @@ def test_the_numpy_names_map_to_torch():
     for got, want in pairs:
         np.testing.assert_array_equal(np.asarray(got), want)
     assert np_.log(2.0) == np.log(2.0)
+
+
+def test_the_benchmark_baseline_computes_the_emitter_s_gradient():
+    from symmlp.bench.backends import torch_autograd_mlp
+
+    model = MLP([4, 32, 32, 1], activation="tanh")
+    theta, X, Y = data(model, "mse", batch=17)
+    value, grad = torch_autograd_mlp(model.widths)(*(torch.from_numpy(a) for a in (theta, X, Y)))
+    ref_value, ref_grad = compile(model).loss_and_grad(theta, X, Y)
+    assert abs(float(value) - ref_value) <= 1e-13 * ref_value
+    assert relative_error(grad.numpy(), ref_grad) <= TOL

@@ -15,6 +15,10 @@ slows both alike.  BLAS threads are set as training sets them (see
   input on every call) is reported beside it.
 - d. full polynomial n=8, d=6: build + compile (target < 2 s) and
   ``loss_and_grad`` vs a handwritten design-matrix version.
+- f. (with the jax / torch extras) the JAX and PyTorch emitters' ``loss_and_grad``
+  of a [4,32,32,1] tanh MLP vs ``jax.jit(jax.value_and_grad(...))`` and
+  ``torch.autograd`` of a plain forward pass, float32, batch 64 and 1024;
+  target within 1.1x (see :mod:`symmlp.bench.backends`).
 """
 
 from __future__ import annotations
@@ -166,6 +170,24 @@ def _polynomial_rows(repeat: int, log) -> list[BenchRow]:
     return rows
 
 
+def _backend_rows(repeat: int, log) -> list[BenchRow]:
+    """f. the JAX and PyTorch emitters against each library's autodiff, where the extras are installed."""
+    from ..extras import available
+
+    if not (available("jax") or available("torch")):
+        return []
+    from .backends import backend_timings
+
+    rows = []
+    for library, batch, ours, theirs in backend_timings(interleaved, repeat * 2, log):
+        rows.append(BenchRow(f"f. {library} autodiff of a plain forward, batch {batch}", theirs, "s", "baseline",
+                             True))
+        rows.append(BenchRow(f"f. symmlp {library} emitter loss_and_grad, batch {batch}", ours, "s", "", True))
+        rows.append(BenchRow(f"f. {library} emitter / {library} autodiff, batch {batch}", ours / theirs, "x",
+                             "<= 1.1x", ours / theirs <= 1.1))
+    return rows
+
+
 def run_bench(quick: bool = False, log: Callable[[str], None] = print) -> tuple[list[BenchRow], str]:
     """Run every benchmark; returns its rows and a line saying how many BLAS threads ran.
 
@@ -180,4 +202,5 @@ def run_bench(quick: bool = False, log: Callable[[str], None] = print) -> tuple[
         from .second_order import second_order_rows
 
         rows += second_order_rows(quick, repeat, log)
+        rows += _backend_rows(repeat, log)
     return rows, settings

@@ -27,7 +27,7 @@ def test_tour_writes_every_planned_file_and_an_index_linking_them(toured):
     for target in re.findall(r"\]\(([^)]+)\)", index):
         assert (out / target).is_file(), target
     assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == sorted(PLANNED)
-    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{k}/5]" for k in range(1, 6)]
+    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{k}/6]" for k in range(1, 7)]
 
 
 @pytest.mark.slow
@@ -39,6 +39,9 @@ def test_tour_results_carry_the_posts_claims(toured):
     assert gradients.count("): OK") == 3 and "DISAGREE" not in gradients
     mse = float(re.search(r"mean squared error ([0-9.e+-]+)", (out / "training.txt").read_text())[1])
     assert mse < 1e-2
+    kan = (out / "kan_compare.txt").read_text()
+    assert "Kolmogorov-Arnold representation theorem" in kan and "substituted back and expanded: x_1*x_2" in kan
+    assert "parameters needed for test RMSE <= 0.01" in kan and "MLP tanh" in kan
     for doc in (out / "tex").glob("*.tex"):
         text = doc.read_text()
         assert text.splitlines()[1].startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")

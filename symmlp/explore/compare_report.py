@@ -134,10 +134,16 @@ class CompareResult:
 
     # ------------------------------------------------------------------ plot and files
     def plot(self, path: str | os.PathLike) -> Path:
-        """Test RMSE against parameters, log-log, one line per family, as a PNG at ``path``."""
+        """:meth:`figure` as a PNG at ``path`` (see :func:`symmlp.explore.plots.save_figure`)."""
+        from .plots import save_figure
+
+        return save_figure(self.figure(), path, "compare plot")
+
+    def figure(self):
+        """Test RMSE against parameters, log-log, one line per family (a matplotlib Figure)."""
         from matplotlib import ticker
 
-        from .plots import plt, save_figure
+        from .plots import plt
 
         fig, ax = plt.subplots(figsize=(7.5, 4.8))
         for family in self.families:
@@ -155,7 +161,8 @@ class CompareResult:
         ax.set_title(f"{self.target} on [{self.interval[0]:g}, {self.interval[1]:g}]^{self.n_inputs}", fontsize=10)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3, which="both")
-        return save_figure(fig, path, "compare plot")
+        fig.tight_layout()
+        return fig
 
     def markdown(self) -> str:
         """A short report: the settings, the table, the parameters needed, the plot, the explosion."""

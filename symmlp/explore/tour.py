@@ -139,9 +139,11 @@ APPROX_PLOTS = ("staircase.png", "relu_peaks.png", "bernstein.png", "error_vs_pa
 TEX = {"mlp_relu.tex": "two-layer ReLU MLP [2, 2, 1], backprop derivation",
        "mlp_sigmoid.tex": "one-layer sigmoid MLP [3, 2], the post's display",
        "polynomials.tex": "full vs separable polynomials, n = 2, d = 3",
-       "gd_step.tex": "one exact gradient-descent step, [1, 2, 1] ReLU, two points"}
+       "gd_step.tex": "one exact gradient-descent step, [1, 2, 1] ReLU, two points",
+       "kan.tex": "Kolmogorov-Arnold network [2, 2, 1] with quadratic edges, backprop derivation"}
 PLANNED = ["index.md", "models.txt", "gradients.txt", "training.txt", "fit_sin.png", "approx.txt",
-           *(f"approx/{p}" for p in APPROX_PLOTS), *(f"tex/{t}" for t in TEX)]
+           *(f"approx/{p}" for p in APPROX_PLOTS), "kan_compare.txt", "compare.png", *(f"tex/{t}" for t in TEX)]
+STEPS = 6
 
 
 def _models(folder: TourFolder, log) -> str:
@@ -235,9 +237,29 @@ def _approximation(folder: TourFolder, log) -> str:
     return text
 
 
+def _kan_and_compare(folder: TourFolder, log) -> str:
+    from .blind_spot import KA_THEOREM, kan_product
+    from .compare import compare
+
+    product = kan_product()
+    result = compare(n_inputs=3, budgets=(25, 50, 100), n_train=500, n_test=1000, steps=200)
+    folder.save_figure("compare.png", result.figure())
+    text = "\n\n".join([
+        "The separable polynomial misses x1*x2 (section 4); composing one-variable functions does not:\n"
+        + KA_THEOREM + ".",
+        str(product),
+        "The post's question, run (symmlp compare with budgets 25, 50, 100; `symmlp compare` runs the full "
+        "one, `--n 8` shows the O(n^d) explosion):\n" + str(result),
+    ]) + "\n"
+    folder.write_text("kan_compare.txt", text)
+    reached = {k: v.params for k, v in result.needed().items() if v is not None}
+    log(f"      KAN [2, 2, 1] holds x1*x2 exactly: {product.exact}; parameters for test RMSE <= 0.01: {reached}")
+    return text
+
+
 def _latex(folder: TourFolder, log) -> None:
     from ..emit import latex
-    from ..models import MLP
+    from ..models import KAN, MLP
 
     docs = {
         "mlp_relu.tex": latex.derivation_document(MLP([2, 2, 1], activation="relu")),
@@ -245,6 +267,8 @@ def _latex(folder: TourFolder, log) -> None:
                                                          output_activation="sigmoid")),
         "polynomials.tex": latex.polynomial_document(2, 3),
         "gd_step.tex": latex.gd_step_document(),
+        "kan.tex": latex.derivation_document(KAN([2, 2, 1], 2), title="A Kolmogorov-Arnold network [2, 2, 1] "
+                                             "with quadratic edges"),
     }
     for name, text in docs.items():
         folder.write_text(f"tex/{name}", text)
@@ -255,14 +279,17 @@ def _index(folder: TourFolder, sections: dict[str, str]) -> None:
     lines = ["# symmlp tour", "",
              "The post's storyline, run: which functional form should f_θ take?", ""]
     titles = {"models": "1. Models built and counted", "gradients": "2. Gradients derived and checked",
-              "training": "3. A short training run", "approx": "4. What each family can approximate"}
+              "training": "3. A short training run", "approx": "4. What each family can approximate",
+              "kan": "5. Kolmogorov-Arnold networks, and the post's question run"}
     for key, title in titles.items():
         lines += [f"## {title}", "", "```", sections[key].rstrip(), "```", ""]
         if key == "training":
             lines += ["![fit](fit_sin.png)", ""]
         if key == "approx":
             lines += [f"![{p[:-4]}](approx/{p})" for p in APPROX_PLOTS] + [""]
-    lines += ["## 5. LaTeX derivations", ""]
+        if key == "kan":
+            lines += ["![test error against parameters](compare.png)", ""]
+    lines += ["## 6. LaTeX derivations", ""]
     lines += [f"- [{name}](tex/{name}): {what}" for name, what in TEX.items()]
     folder.write_text("index.md", "\n".join(lines) + "\n")
 
@@ -289,15 +316,17 @@ def run_tour(out: str | os.PathLike = "symmlp-tour", log: Callable[[str], None] 
     folder.save_manifest()
     t0 = time.perf_counter()
     sections: dict[str, str] = {}
-    with _step(1, 5, "models built and counted", log):
+    with _step(1, STEPS, "models built and counted", log):
         sections["models"] = _models(folder, log)
-    with _step(2, 5, "gradients derived and checked", log):
+    with _step(2, STEPS, "gradients derived and checked", log):
         sections["gradients"], ok = _gradients(folder, log)
-    with _step(3, 5, "a short training run", log):
+    with _step(3, STEPS, "a short training run", log):
         sections["training"] = _training(folder, log)
-    with _step(4, 5, "approximation: stairsteps, jagged peaks, Bernstein, cross terms", log):
+    with _step(4, STEPS, "approximation: stairsteps, jagged peaks, Bernstein, cross terms", log):
         sections["approx"] = _approximation(folder, log)
-    with _step(5, 5, "LaTeX derivations", log):
+    with _step(5, STEPS, "Kolmogorov-Arnold networks, and every family at matched budgets", log):
+        sections["kan"] = _kan_and_compare(folder, log)
+    with _step(6, STEPS, "LaTeX derivations", log):
         _latex(folder, log)
     _index(folder, sections)
     log(f"tour finished in {time.perf_counter() - t0:.1f} s: open {folder.root / 'index.md'}")

@@ -121,4 +121,4 @@ class ExpressionCalculus:
         compiled by ``sympy.lambdify(cse=True)`` for ``backend``."""
         args = [*self.xr, *self.pr, *extra]
         body = [sp.sympify(e).xreplace(self.real) for e in exprs]
-        return sp.lambdify(args, body, modules=backend.lambdify_modules, cse=True)
+        return sp.lambdify(args, body, modules=backend.lambdify_modules, printer=backend.lambdify_printer, cse=True)

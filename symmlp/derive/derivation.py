@@ -24,7 +24,7 @@ import sympy as sp
 from ..models.chain import check_model
 from ..models.symbols import indexed
 from ..ops.losses import Loss, get_loss
-from .equations import IndexEquation, MatrixEquation, Term, Var
+from .equations import IndexEquation, IndexForm, MatrixEquation, Term, Var
 
 __all__ = ["Derivation", "MatrixEquation", "IndexEquation", "backprop", "clear_cache"]
 
@@ -97,8 +97,11 @@ class Derivation:
 
     # ------------------------------------------------------------------- index form
     @cached_property
-    def index(self) -> tuple[IndexEquation, ...]:
-        """The scalar equations for one sample, in evaluation order (built on first use)."""
+    def index(self) -> IndexForm:
+        """The scalar equations for one sample, in evaluation order (built on first use).
+
+        A tuple of :class:`IndexEquation` that Jupyter and ``sympy.latex`` show
+        as one ``aligned`` block (slice it to show a part)."""
         eqs: list[IndexEquation] = []
         a, ins = list(self.model.inputs), []
         for stage in self.model.stages:
@@ -116,7 +119,7 @@ class Derivation:
         for k in reversed(self.backward_stages()):
             back, g = self.model.stages[k].index_backward(g, ins[k], need_input=k > 0)
             eqs += back
-        return tuple(eqs)
+        return IndexForm(eqs)
 
     def expand(self) -> dict[sp.Symbol, sp.Expr]:
         """The explicit gradient: substitute the index form, in order.

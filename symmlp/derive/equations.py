@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["Var", "Term", "MatrixEquation", "IndexEquation"]
+from ..display import aligned
+
+__all__ = ["Var", "Term", "MatrixEquation", "IndexEquation", "IndexForm"]
 
 
 @dataclass(frozen=True)
@@ -149,3 +151,41 @@ class IndexEquation:
     def __str__(self) -> str:
         lhs = f"dl/d{self.lhs}" if self.kind == "gradient" else str(self.lhs)
         return f"{lhs} = {self.rhs}"
+
+
+class IndexForm(tuple):
+    """A tuple of :class:`IndexEquation` that displays as one ``aligned`` block.
+
+    It is a plain tuple otherwise (indexing, equality; a slice is again an
+    :class:`IndexForm`, to show part of a long one); ``sympy.latex``
+    and Jupyter show it aligned at the ``=`` signs (the first
+    :data:`~symmlp.display.MAX_ALIGNED_ROWS` equations, then how many more).
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.derive.equations import IndexEquation, IndexForm
+    >>> w, d = sp.symbols("w d")
+    >>> form = IndexForm([IndexEquation("delta", d, 2 * w), IndexEquation("gradient", w, d)])
+    >>> form == (form[0], form[1]), len(form), type(form[:1]).__name__
+    (True, 2, 'IndexForm')
+    >>> print(sp.latex(form))
+    \\begin{aligned}
+    d &= 2 w \\\\
+    \\frac{\\partial \\ell}{\\partial w} &= d
+    \\end{aligned}
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        item = super().__getitem__(key)
+        return IndexForm(item) if isinstance(key, slice) else item
+
+    def _latex(self, printer=None) -> str:
+        p = printer._print if printer is not None else sp.latex
+        return aligned([(e.lhs_latex(printer), p(e.rhs)) for e in self])
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self._latex()}$"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..display import aligned
 from ..models.chain import check_model
 from ..ops.losses import Loss
 from ..validate import check_choice
 from .derivation import backprop
 
-__all__ = ["gradient", "jacobian", "real_symbols", "kink_convention"]
+__all__ = ["Gradient", "gradient", "jacobian", "real_symbols", "kink_convention"]
 
 _METHODS = ("backprop", "direct")
 
@@ -36,7 +37,40 @@ def kink_convention(expr: sp.Expr) -> sp.Expr:
     return expr.replace(sp.Heaviside, lambda z, *rest: sp.Heaviside(z, 0))
 
 
-def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> dict[sp.Symbol, sp.Expr]:
+class Gradient(dict):
+    """``{parameter: dl/dparameter}``: a plain dict that shows as an aligned block of LaTeX.
+
+    Everything a dict does it does unchanged (``repr`` included); ``sympy.latex``
+    and Jupyter's ``_repr_latex_`` give ``\\frac{\\partial \\ell}{\\partial p} = ...``
+    per parameter, without ``init_printing`` (the first
+    :data:`~symmlp.display.MAX_ALIGNED_ROWS`, then how many more).
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.derive.grad import Gradient
+    >>> w, x = sp.symbols("w x")
+    >>> g = Gradient({w: 2 * x})
+    >>> g, g == {w: 2 * x}
+    ({w: 2*x}, True)
+    >>> print(sp.latex(g))
+    \\begin{aligned}
+    \\frac{\\partial \\ell}{\\partial w} &= 2 x
+    \\end{aligned}
+    """
+
+    __slots__ = ()
+
+    def _latex(self, printer=None) -> str:
+        p = printer._print if printer is not None else sp.latex
+        return aligned([(rf"\frac{{\partial \ell}}{{\partial {p(k)}}}", p(v)) for k, v in self.items()])
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self._latex()}$"
+
+
+def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> Gradient:
     """The gradient of one sample's loss, ``{parameter: dl/dparameter}``.
 
     Parameters
@@ -54,9 +88,9 @@ def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> dict[
     Returns
     =======
 
-    dict
-        In ``model.params`` order; expressions in the inputs ``x_i``, targets
-        ``y_k`` and parameters.
+    Gradient
+        A dict in ``model.params`` order; expressions in the inputs ``x_i``,
+        targets ``y_k`` and parameters.  Jupyter shows it as aligned LaTeX.
 
     Examples
     ========
@@ -73,10 +107,10 @@ def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> dict[
     check_choice(method, "method", _METHODS)
     derivation = backprop(model, loss)
     if method == "backprop":
-        return derivation.expand()
+        return Gradient(derivation.expand())
     real, back = real_symbols(model)
     ell = derivation.loss_expression().xreplace(real)
-    return {p: kink_convention(sp.diff(ell, real[p])).xreplace(back) for p in model.params}
+    return Gradient({p: kink_convention(sp.diff(ell, real[p])).xreplace(back) for p in model.params})
 
 
 def real_symbols(model) -> tuple[dict, dict]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..derive.derivation import Derivation, backprop
+from ..display import html_pre, html_report
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
@@ -248,6 +249,11 @@ class CompiledModel:
 
     def __repr__(self) -> str:
         return f"compile({self.model!r}, loss={self.loss.name!r})"
+
+    def _repr_html_(self) -> str:
+        lines = self.source.count("\n") + 1
+        return html_report(f"{self!r}: {self.model.num_params} parameters, {lines} lines of NumPy",
+                           html_pre(self.source, max_height="28em"))
 
 
 def compile_model(model, loss: str | Loss = "mse") -> CompiledModel:

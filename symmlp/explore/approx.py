@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from ..display import figure, png_bytes
 from ..emit.numpy import compile_model
 from ..models.counting import mlp_count, polynomial_count
 from ..models.mlp import MLP
@@ -263,12 +264,16 @@ class Approximation:
     kind : str
         How it was built (``"sigmoid staircase"``, ``"relu interpolant"``).
     interval : (float, float)
+    target : SymPy expression, callable or None
+        The function approximated, when known (drawn, with the sup error, in
+        the figure Jupyter shows: ``_repr_png_``).
     """
 
     model: MLP
     theta: np.ndarray
     kind: str
     interval: tuple[float, float]
+    target: Any = field(default=None, repr=False)
 
     @cached_property
     def _compiled(self):
@@ -306,6 +311,30 @@ class Approximation:
     def __repr__(self) -> str:
         a, b = self.interval
         return f"Approximation({self.kind!r}, {self.model!r}, interval=({a:g}, {b:g}))"
+
+    def _repr_png_(self) -> bytes:
+        """The target (when known), the network's output and each hidden unit's contribution."""
+        a, b = self.interval
+        x = np.linspace(a, b, max(801, 8 * self.hidden + 1))
+        y = self.predict(x[:, None])[:, 0]
+        fig, ax = figure(5.5, 3.2)
+        title = f"{self.kind}, H = {self.hidden} ({self.num_params} parameters)"
+        shown = [y]
+        if self.target is not None:
+            fx = target_callable(self.target)[0](x)
+            shown.append(fx)
+            ax.plot(x, fx, color="black", lw=2.2, alpha=0.35, label="target")
+            title += f": sup error {float(np.max(np.abs(fx - y))):.3g}"
+        if self.hidden <= 64:
+            ax.plot(x, self.units(x[:, None]), lw=0.6, alpha=0.45)
+        ax.plot(x, y, color="C3", lw=1.4, label="network")
+        lo, hi = float(np.nanmin(shown)), float(np.nanmax(shown))
+        pad = 0.15 * (hi - lo) + 1e-9
+        ax.set_ylim(lo - pad, hi + pad)  # the units of a ReLU net ramp far past the curve
+        ax.set(xlabel="x", title=title)
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=8, loc="best")
+        return png_bytes(fig)
 
 
 def _check_sharpness(sharpness: Any) -> float:
@@ -377,8 +406,7 @@ def sigmoid_staircase(f: Target, steps: int, sharpness: float, interval: Sequenc
     fa, s, jumps, _ = _staircase_parts(f, steps, w, interval)
     model = MLP([1, steps, 1], activation="sigmoid")
     theta = model.flatten({"W1": np.full((steps, 1), w), "b1": -w * s, "W2": jumps[None, :], "b2": [fa]})
-    return Approximation(model, theta, "sigmoid staircase",
-                         float_interval(interval))
+    return Approximation(model, theta, "sigmoid staircase", float_interval(interval), f)
 
 
 def relu_interpolant(f: Target, knots: int, interval: Sequence[Any] = (0, 1)) -> Approximation:
@@ -431,7 +459,7 @@ def relu_interpolant(f: Target, knots: int, interval: Sequence[Any] = (0, 1)) ->
     out = np.diff(np.concatenate([[0.0], slopes, [0.0]]))
     model = MLP([1, knots, 1], activation="relu")
     theta = model.flatten({"W1": np.ones((knots, 1)), "b1": 0.0 - t, "W2": out[None, :], "b2": [values[0]]})
-    return Approximation(model, theta, "relu interpolant", (a, b))
+    return Approximation(model, theta, "relu interpolant", (a, b), f)
 
 
 def _staircase_numeric(parts, x: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from ..display import html_pre
 from ..emit.numpy import compile_model
 from ..models.kan import KAN
 from ..models.polynomial import Polynomial, SeparablePolynomial
@@ -64,6 +65,9 @@ class BlindSpotResult:
     full_residual: float
     separable_cross_monomials: tuple[sp.Expr, ...]
     full_cross_monomials: tuple[sp.Expr, ...]
+
+    def _repr_html_(self) -> str:
+        return html_pre(str(self))
 
     def __str__(self) -> str:
         sep = ", ".join(map(str, self.separable_cross_monomials)) or "none"
@@ -164,6 +168,9 @@ class KanProductResult:
         """Whether the two-layer KAN equals ``x1*x2`` identically (and the one-layer one cannot)."""
         x1, x2 = self.two_layer.inputs
         return sp.expand(self.represented - x1 * x2) == 0 and self.one_layer_solutions == []
+
+    def _repr_html_(self) -> str:
+        return html_pre(str(self))
 
     def __str__(self) -> str:
         solved = ", ".join(f"{k} = {v}" for k, v in self.solution.items())

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from ..display import html_pre
 from ..models.mlp import MLP
 from ..ops.activations import get_activation
 from ..validate import check_positive_int
@@ -39,6 +40,9 @@ class CollapseResult:
     symbolic_degree: int | None
     output: sp.Expr = field(repr=False)
     theta: tuple[int, ...] = field(repr=False, default=())
+
+    def _repr_html_(self) -> str:
+        return html_pre(str(self))
 
     def __str__(self) -> str:
         head = f"MLP {list(self.widths)} with sigma = {self.activation} (depth L = {self.depth})"

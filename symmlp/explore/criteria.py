@@ -4,12 +4,14 @@ theta, universal approximator, keeps cross terms, parameters polynomial in ``n``
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
+from ..display import html_report, html_table
 from ..models.counting import CountTable, kan_count, mlp_count, polynomial_count, separable_count
 from ..models.kan import KAN
 from ..models.mlp import MLP
@@ -55,6 +57,17 @@ class CriteriaTable:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        grid = html_table(("model", *CRITERIA), [(name, *(c.value for c in cells)) for name, cells in self.rows])
+        reasons = "".join(
+            f"<li><b>{html.escape(name)}</b><ul>"
+            + "".join(f"<li>{html.escape(crit)}: <b>{html.escape(c.value)}</b> &mdash; {html.escape(c.reason)}</li>"
+                      for crit, c in zip(CRITERIA, cells))
+            + "</ul></li>"
+            for name, cells in self.rows)
+        return html_report("the post's criteria, computed", grid,
+                           f"<details><summary>reasons, cell by cell</summary><ul>{reasons}</ul></details>")
 
 
 def _differentiable(model, kind: str) -> Cell:

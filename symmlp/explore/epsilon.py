@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..display import html_pre, html_report
 from ..models.counting import CountTable, count_table
 from ..validate import check_positive_int
 from .approx import FAMILIES, STAIRCASE_SLOPE, X1, Target, approximation_error, family_params
@@ -89,15 +90,22 @@ class EpsilonResult:
     table: CountTable
     inputs_table: CountTable
 
-    def __str__(self) -> str:
-        note = ("'>N': not reached up to the cap N (Bernstein converges like 1/n, and only like "
+    def note(self) -> str:
+        """What the table's cells mean."""
+        return ("'>N': not reached up to the cap N (Bernstein converges like 1/n, and only like "
                 "1/sqrt(n) at a kink).\nSizes: Bernstein degree n (n+1 coefficients); sigmoid "
                 f"steps H and ReLU knots K (MLP [1, H, 1], 3H+1 parameters; sharpness "
                 f"{STAIRCASE_SLOPE}/step width).")
-        return f"{self.table}\n{note}\n\n{self.inputs_table}"
+
+    def __str__(self) -> str:
+        return f"{self.table}\n{self.note()}\n\n{self.inputs_table}"
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        return html_report("parameters needed for a given sup error", self.table._repr_html_(),
+                           html_pre(self.note()), self.inputs_table._repr_html_())
 
 
 DEFAULT_CAPS = {"bernstein": 2048, "staircase": 1024, "relu": 4097}

@@ -20,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ..derive.hessian import hessian
+from ..display import html_report, html_table
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import get_loss
@@ -48,6 +49,13 @@ class CriticalPoint:
     def __repr__(self) -> str:
         return (f"CriticalPoint({self.kind}, loss={self.loss:.6g}, |grad|={self.gradient_norm:.1e}, "
                 f"eigenvalues {self.eigenvalues.min():.3g}..{self.eigenvalues.max():.3g})")
+
+    def _repr_html_(self) -> str:
+        rows = [("kind", self.kind), ("loss", f"{self.loss:.6g}"), ("|gradient|", f"{self.gradient_norm:.1e}"),
+                ("Hessian eigenvalues", ", ".join(f"{v:.3g}" for v in self.eigenvalues)),
+                ("theta", ", ".join(f"{v:.4g}" for v in self.theta[:40]) + (", ..." if self.theta.size > 40 else "")),
+                ("start", self.seed)]
+        return html_report(f"critical point: {self.kind}", html_table(None, rows))
 
 
 def classify(eigenvalues, zero: float = ZERO_EIGENVALUE) -> str:

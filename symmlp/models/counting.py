@@ -15,6 +15,8 @@ from typing import Any
 
 import sympy as sp
 
+from ..display import html_table
+
 __all__ = [
     "mlp_count",
     "polynomial_count",
@@ -241,7 +243,21 @@ def count_free_symbols(model) -> int:
 class CountTable:
     """A table of parameter counts: rows of ``n`` and counts per column.
 
-    ``str()`` gives aligned text; ``sympy.latex()`` a ``tabular``.
+    ``str()`` gives aligned text; ``sympy.latex()`` a ``tabular``; Jupyter an
+    HTML table (``_repr_html_``) under the title.
+
+    Examples
+    ========
+
+    >>> from symmlp.models.counting import CountTable
+    >>> t = CountTable("counts", ("n", "full"), ((2, 6),))
+    >>> print(t)
+    counts
+    n  full
+    -  ----
+    2     6
+    >>> "<caption" in t._repr_html_() and "<td" in t._repr_html_()
+    True
     """
 
     title: str
@@ -266,6 +282,9 @@ class CountTable:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        return html_table(self.headers, self.rows, caption=self.title)
 
 
 def count_table(ns: Sequence[int] = (1, 2, 4, 8, 16, 32), degrees: Sequence[int] = (2, 3, 4, 6),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..display import figure, html_report, html_table, png_bytes, png_img
 from ..emit.numpy import CompiledModel, compile_model
 from ..files import write_file
 from ..models.chain import check_model
@@ -51,6 +52,8 @@ class TrainResult:
     >>> r = TrainResult(Polynomial(1, 1), [0.5, 2.0])
     >>> r.theta, r.loss, r.losses.size
     (array([0.5, 2. ]), 'mse', 0)
+    >>> "<table" in r._repr_html_(), r.loss_png() is None
+    (True, True)
     >>> r.to_symbolic()[0]
     2.0*x_1 + 0.5
     """
@@ -124,3 +127,25 @@ class TrainResult:
     def __repr__(self) -> str:
         final = f", final loss {self.losses[-1]:.4g}" if self.losses.size else ""
         return f"TrainResult({self.model!r}, loss={self.loss!r}, {self.losses.size} steps{final})"
+
+    def loss_png(self) -> bytes | None:
+        """The loss curve as a small PNG (log scale when every loss is positive), None before any step."""
+        if self.losses.size == 0:
+            return None
+        fig, ax = figure(4.8, 2.4)
+        steps = np.arange(self.losses.size)
+        ax.plot(steps, self.losses, lw=1.2)
+        if np.all(self.losses > 0):
+            ax.set_yscale("log")
+        ax.set(xlabel="step", ylabel=f"{self.loss} loss")
+        ax.grid(alpha=0.3)
+        return png_bytes(fig)
+
+    def _repr_html_(self) -> str:
+        rows = [("model", repr(self.model)), ("parameters", self.model.num_params), ("loss", self.loss),
+                ("steps", self.losses.size)]
+        if self.losses.size:
+            rows += [("first loss", f"{self.losses[0]:.4g}"), ("final loss", f"{self.losses[-1]:.4g}")]
+        png = self.loss_png()
+        plot = "" if png is None else png_img(png, f"{self.loss} loss over {self.losses.size} steps")
+        return html_report("TrainResult", html_table(None, rows), plot)

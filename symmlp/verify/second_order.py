@@ -22,6 +22,7 @@ import sympy as sp
 from ..derive.derivation import backprop
 from ..derive.grad import kink_convention, real_symbols
 from ..derive.hessian import hessian
+from ..display import html_report, html_table
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
@@ -66,6 +67,17 @@ class SecondOrderReport:
         ])
 
     __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        direct = "skipped (model too large)" if self.direct_error is None else f"{self.direct_error:.1e}"
+        rows = [("compiled HVP vs finite differences of the gradient", f"{self.fd_error:.1e}", f"<= {FD_RTOL:g}"),
+                ("exact R-operator vs compiled", f"{self.exact_error:.1e}", f"<= {EXACT_RTOL:g}"),
+                ("exact R-operator vs sympy.diff twice", direct, f"<= {EXACT_RTOL:g}"),
+                ("asymmetry |H - Hᵀ| of the compiled columns", f"{self.asymmetry:.1e}", "<= 1e-12"),
+                ("smallest Gauss-Newton eigenvalue", f"{self.gauss_newton_min_eigenvalue:.2e}", ">= 0 (PSD)")]
+        title = f"check({self.model!r}, loss={self.loss!r}, order=2): {'OK' if self.ok else 'DISAGREE'}"
+        caption = f"batch of {self.batch} samples; Hessian entries up to {self.scale:.3g}"
+        return html_report(title, html_table(("route", "largest relative disagreement", "allowed"), rows, caption))
 
 
 def _point(model, loss: Loss, batch: int, rng: random.Random):

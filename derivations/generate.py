@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from symmlp import MLP
+from symmlp import KAN, MLP
 from symmlp.emit.latex import compile_pdf, derivation_document, gd_step_document, polynomial_document
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +33,9 @@ def documents() -> dict[str, str]:
             MLP([2, 2, 1], activation="sigmoid"),
             title="Two layers with sigmoid: an MLP [2, 2, 1]"),
         "polynomials": polynomial_document(3, 3),
+        "kan": derivation_document(
+            KAN([2, 2, 1], degree=2),
+            title="Composition restores the cross terms: a Kolmogorov-Arnold network [2, 2, 1]"),
         "gd_step": gd_step_document(),
     }
 

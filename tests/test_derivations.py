@@ -29,7 +29,8 @@ def documents() -> dict[str, str]:
 
 def test_the_storyline_is_all_there(documents):
     assert set(documents) == {"one_layer_sigmoid", "two_layer_relu", "two_layer_sigmoid",
-                              "polynomials", "gd_step"}
+                              "polynomials", "kan", "gd_step"}
+    assert r"c^{(2)}_{1,2,2}" in documents["kan"] and "Kolmogorov--Arnold" in documents["polynomials"]
     assert r"\xrightarrow{L_{1}}" in documents["one_layer_sigmoid"]
     assert r"\operatorname{ReLU}" in documents["two_layer_relu"]
     assert r"\binom{6}{3} = 20" in documents["polynomials"]  # C(3+3, 3)

@@ -219,6 +219,7 @@ def polynomial_document(n: int, d: int, *, title: str | None = None, max_terms: 
         parts.append(f"It cannot represent the {n_cross} cross term{'s' if n_cross > 1 else ''}"
                      " of the full polynomial:\n"
                      + "\\begin{gather*}\n" + " \\\\\n".join(lines) + "\n\\end{gather*}\n")
+        parts.append(_kolmogorov_arnold())
     else:
         parts.append("With one input (or degree at most 1) there are no cross terms, and the two "
                      "polynomials coincide.\n")
@@ -228,6 +229,17 @@ def polynomial_document(n: int, d: int, *, title: str | None = None, max_terms: 
     table = count_table(ns=sorted({1, 2, 4, 8, 16, n}), degrees=[d])
     parts.append("\\begin{center}\n" + sp.latex(table) + "\n\\end{center}\n")
     return document(title, parts)
+
+
+def _kolmogorov_arnold() -> str:
+    """Why composition restores the cross terms: the Kolmogorov–Arnold representation theorem."""
+    return ("Composition restores them.  By the Kolmogorov--Arnold representation theorem "
+            "(A.~N.~Kolmogorov 1957, V.~I.~Arnold 1957) every continuous $f$ on $[0, 1]^n$ is a sum of "
+            "one-variable functions of sums of one-variable functions,\n"
+            + display(r"f(x) = \sum_{q=0}^{2n} \Phi_q\Bigl(\sum_{p=1}^{n} \phi_{q,p}(x_p)\Bigr),")
+            + "and the separable polynomial is one inner sum alone: a one-layer Kolmogorov--Arnold network.  "
+            "Two layers with quadratic edges already hold the cross term exactly,\n"
+            + display(r"x_1 x_2 = \tfrac{1}{4}\bigl((x_1 + x_2)^2 - (x_1 - x_2)^2\bigr)."))
 
 
 # ------------------------------------------------------------------------- GD step

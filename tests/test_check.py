@@ -1,55 +1,185 @@
-"""check(): agreement reports, and that a wrong gradient is caught."""
+"""symmlp.check: certified routes agree, every wrong thing is caught in every seed, and no draw is vacuous."""
 
 import dataclasses
 import importlib
+from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from flint import arb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from symmlp.models.mlp import MLP
-from symmlp.models.polynomial import Polynomial, SeparablePolynomial
-from symmlp.ops.activations import activation_names, get_activation
+import symmlp
+from symmlp import MLP, Polynomial, SeparablePolynomial, compile
+from symmlp.derive.grad import real_symbols
+from symmlp.emit.arb import to_arb, working_precision
+from symmlp.models.stages import Affine, Elementwise
+from symmlp.ops.activations import activation_names, get_activation, register_activation, unregister_activation
 from symmlp.verify.check import check
+from symmlp.verify.points import draw_point
 
 check_module = importlib.import_module("symmlp.verify.check")  # symmlp.verify.check is also the function
+SEEDS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-@pytest.mark.parametrize("model, loss", [
-    (MLP([2, 2, 1], activation="relu"), "mse"),
+MODELS = [
     (MLP([2, 3, 1], activation="tanh"), "mse"),
-    (MLP([1, 2, 2], activation="softplus", output_activation="softplus"), "mse"),
+    (MLP([3, 4, 4, 2], activation="relu"), "mse"),
+    (MLP([2, 3, 2, 1], activation=["softplus", "sigmoid"]), "logcosh"),
     (MLP([2, 2, 1], activation="sigmoid", output_activation="sigmoid"), "bce"),
-    (MLP([2, 2, 3], activation="square"), "softmax_ce"),
-    (MLP([1, 2, 2, 1], activation=["square", "cube"], output_activation="tanh"), "mse"),
-    (Polynomial(2, 2, n_outputs=2), "mse"),
+    (MLP([2, 3, 3], activation="square"), "softmax_ce"),
+    (MLP([1, 2, 2, 1], activation=["square", "cube"], output_activation="tanh"), "huber"),
+    (MLP([2, 5, 1], activation="relu"), "huber"),
+    (Polynomial(2, 3, n_outputs=2), "mse"),
+    (Polynomial(2, 2, n_outputs=3), "softmax_ce"),
     (SeparablePolynomial(2, 3), "mse"),
-])
-def test_report_ok_on_grid(model, loss):
-    report = check(model, loss, seed=3)
+    (symmlp.serial(Affine(2, 3, 1), Elementwise(3, 1, "tanh"), Affine(3, 2, 2), Elementwise(2, 2, "relu"),
+                   Affine(2, 1, 3)), "mse"),
+]
+
+
+@pytest.mark.parametrize("model, loss", MODELS, ids=lambda v: repr(v)[:40])
+def test_routes_a_and_b_agree_and_numpy_is_within_its_bound(model, loss):
+    report = check(model, loss, seed=3, routes="A,B")
     assert report.ok, str(report)
+    assert [r.name for r in report.routes] == ["A", "B"]
     assert [r.param for r in report.rows] == list(model.params)
-    assert report.direct_skipped is None
-    assert report.max_error("direct_error") == 0.0
+    assert all(r.routes_agree and r.numpy_ok for r in report.rows)
+    assert report.coverage.complete
 
 
 @pytest.mark.parametrize("name", activation_names())
-def test_every_activation_as_hidden_and_output(name):
-    assert check(MLP([2, 2, 1], activation=name, output_activation=name), seed=1).ok
+def test_every_activation_as_hidden_and_output_with_all_three_routes(name):
+    report = check(MLP([2, 2, 1], activation=name, output_activation=name), seed=1, routes="A,B,C")
+    assert report.ok, str(report)
+    assert {r.name for r in report.routes} == {"A", "B", "C"}
 
 
-def test_str_has_one_row_per_parameter():
-    model = MLP([2, 2, 1], activation="tanh")
-    text = str(check(model))
-    assert text.startswith("check(MLP([2, 2, 1]") and ": OK" in text.splitlines()[0]
-    for p in model.params:
-        assert any(line.split()[0] == str(p) and line.endswith("yes") for line in text.splitlines())
+def test_exact_rationals_where_values_stay_rational():
+    relu = check(MLP([2, 3, 1], activation="relu"))
+    assert relu.prec is None and all(r.exact for r in relu.routes)
+    assert all(isinstance(r.enclosure, type(relu.rows[0].enclosure)) and r.digits == float("inf") for r in relu.rows)
+    tanh = check(MLP([2, 3, 1], activation="tanh"), digits=40)
+    assert tanh.prec is not None and tanh.min_digits >= 40
 
 
-def test_direct_column_skipped_above_limit():
-    report = check(MLP([2, 3, 1]), direct_max_params=5)
-    assert report.ok and all(r.direct_error is None for r in report.rows)
-    assert "direct_max_params=5" in str(report) and "skipped" in str(report)
+def _mpmath_gradient(model, loss, point, dps=60):
+    """The batch-mean gradient by sympy.diff of the expanded loss, evaluated by mpmath at ``dps`` digits."""
+    real, _ = real_symbols(model)
+    d = symmlp.backprop(model, loss)
+    ell = d.loss_expression().xreplace(real)
+    params = [real[p] for p in model.params]
+    args = [*params, *(real[s] for s in model.inputs), *(real[s] for s in model.targets)]
+    f = sp.lambdify(args, [sp.diff(ell, p) for p in params], modules="mpmath")
+    with mpmath.workdps(dps):
+        q = lambda v: mpmath.mpf(v.numerator) / v.denominator  # noqa: E731
+        theta = [q(v) for v in point.theta]
+        total = [mpmath.mpf(0)] * len(params)
+        for x, y in zip(point.X, point.Y):
+            g = f(*theta, *(q(v) for v in x), *(q(v) for v in y))
+            total = [t + gi for t, gi in zip(total, g)]
+        return [t / point.batch for t in total]
+
+
+@pytest.mark.parametrize("model, loss", [(MLP([2, 3, 1], activation="tanh"), "mse"),
+                                         (MLP([2, 2, 1], activation="sigmoid", output_activation="sigmoid"), "bce"),
+                                         (MLP([2, 2, 2], activation="softplus"), "softmax_ce")])
+def test_enclosures_contain_mpmath_60_digit_values(model, loss):
+    report = check(model, loss, seed=5, digits=40)
+    point = report.point
+    assert point.dyadic()
+    for row, value in zip(report.rows, _mpmath_gradient(model, loss, point)):
+        assert row.digits >= 40
+        sign, man, exp, _ = value._mpf_
+        exact = (-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp)
+        with working_precision(400):  # the 60-digit value, give or take 1e-55 of it
+            reference = to_arb(exact) + arb(0, abs(float(value)) * 1e-55)
+            assert to_arb(row.enclosure).overlaps(reference)
+            assert reference.contains(to_arb(row.enclosure).mid()) or to_arb(row.enclosure).rad() < 1e-40
+
+
+def _wrong_entry(model, k, scale=1e-6):
+    real = compile(model)
+
+    def fn(theta, X, Y):
+        loss, grad = real.loss_and_grad(theta, X, Y)
+        grad = grad.copy()
+        grad[k] += scale * (1 + np.abs(grad).max())
+        return loss, grad
+
+    return fn
+
+
+@SEEDS
+@given(seed=st.integers(0, 10**6), k=st.integers(0, 36))
+def test_one_wrong_entry_in_your_gradient_is_reported_in_every_seed(seed, k):
+    model = MLP([2, 4, 4, 1], activation="tanh")
+    report = check(model, seed=seed, routes="A,B", against=_wrong_entry(model, k))
+    assert not report.ok
+    assert [r.param for r in report.wrong("against")] == [model.params[k]]
+    assert report.wrong("numpy") == ()
+    assert "your gradient (against)" in str(report) and str(model.params[k]) in str(report)
+
+
+def test_a_correct_against_passes_and_a_float32_one_gets_a_float32_bound():
+    model = MLP([2, 4, 1], activation="tanh")
+    compiled = compile(model)
+    assert check(model, against=compiled.loss_and_grad).ok
+    as_float32 = lambda t, X, Y: tuple(np.float32(v) for v in compiled.loss_and_grad(t, X, Y))  # noqa: E731
+    report = check(model, against=lambda t, X, Y: (as_float32(t, X, Y)[0], as_float32(t, X, Y)[1]))
+    assert report.ok, str(report)
+    assert max(r.against_allowed for r in report.rows) > 1e-8
+
+
+def test_against_must_return_loss_and_gradient_of_the_right_shape():
+    model = MLP([2, 3, 1])
+    with pytest.raises(ValueError, match=r"shape \(13,\)"):
+        check(model, against=lambda t, X, Y: (0.0, np.zeros(12)))
+    with pytest.raises(TypeError, match="must return \\(loss, grad\\)"):
+        check(model, against=lambda t, X, Y: 0.0)
+    with pytest.raises(TypeError, match="against must be a function"):
+        check(model, against=3)
+
+
+@SEEDS
+@given(seed=st.integers(0, 10**6))
+def test_a_broken_activation_derivative_is_caught_in_every_seed(seed):
+    tanh = get_activation("tanh")
+    for broken in (dataclasses.replace(tanh, derivative_source="1.0 - {a}"),
+                   dataclasses.replace(tanh, first=lambda z: 1 - tanh(z))):
+        report = check(MLP([2, 3, 1], activation=broken), seed=seed, routes="A,B")
+        assert not report.ok
+        assert any(f.startswith("faces disagree: activation tanh") for f in report.failures)
+
+
+@SEEDS
+@given(seed=st.integers(0, 10**6))
+def test_relu_derivative_zero_in_both_faces_fails_in_every_seed(seed):
+    relu = get_activation("relu")
+    dead = dataclasses.replace(relu, derivative_source="0.0", first=lambda z: sp.Integer(0))
+    report = check(MLP([2, 3, 1], activation=dead), seed=seed)
+    assert not report.ok
+    assert any("vacuous draw" in f for f in report.failures)
+    assert any("faces disagree" in f for f in report.failures)
+
+
+@SEEDS
+@given(seed=st.integers(0, 10**6), widths=st.sampled_from([[2, 3, 1], [1, 2, 2, 1], [3, 8, 8, 2], [2, 16, 16, 1]]))
+def test_relu_checks_report_full_unit_coverage(seed, widths):
+    report = check(MLP(widths, activation="relu"), seed=seed, routes="A,B")
+    assert report.ok, str(report)
+    cov = report.coverage
+    assert cov.complete and [s.units for s in cov.stages] == widths[1:-1]
+    assert all(s.covered == s.units and s.touching == 0 for s in cov.stages)
+    assert cov.nonzero_rows == cov.rows
+
+
+def test_the_readme_relu_example_is_no_longer_vacuous():
+    report = check(MLP([2, 3, 1], activation="relu"), seed=0)
+    assert report.ok and report.coverage.stages[0].covered == 3
+    assert sum(1 for r in report.rows if r.value != 0) == 13
 
 
 def test_wrong_compiled_gradient_is_caught(monkeypatch):
@@ -58,88 +188,80 @@ def test_wrong_compiled_gradient_is_caught(monkeypatch):
     def broken(model, loss):
         compiled = real(model, loss)
         inner = compiled._loss_and_grad
-
-        def wrong(theta, X, Y):
-            loss_value, grad = inner(theta, X, Y)
-            return loss_value, grad * 1.01
-        compiled._loss_and_grad = wrong
+        compiled._loss_and_grad = lambda t, X, Y: (inner(t, X, Y)[0], inner(t, X, Y)[1] * (1 + 1e-9))
         return compiled
 
     monkeypatch.setattr(check_module, "compile_model", broken)
     report = check(MLP([2, 2, 1], activation="tanh"))
-    assert not report.ok and "DISAGREE" in str(report) and " NO" in str(report)
+    assert not report.ok and "FAILED" in str(report) and len(report.wrong("numpy")) == 9
 
 
-def test_wrong_activation_derivative_is_caught():
-    tanh = get_activation("tanh")
-    wrong = dataclasses.replace(tanh, derivative_source="1.0 - {a}")
-    model = MLP([2, 2, 1], activation=wrong)
-    report = check(model)
+def test_a_wrong_loss_gradient_is_caught_by_its_faces_on_a_big_model():
+    from symmlp.derive.equations import Term
+    from symmlp.ops.losses.mse import MSE
+
+    class WrongMSE(MSE):
+        name = "wrong_mse_test"
+
+        def matrix_gradient(self, out, z):
+            return Term("wrong", "wrong", "E / B * 1.001")
+
+    report = check(MLP([4, 16, 16, 1], activation="tanh"), WrongMSE(), routes="A,B")
     assert not report.ok
-    bad = [r for r in report.rows if not r.ok]
-    assert all(str(r.param).startswith(("W1", "b1")) for r in bad) and bad
-    assert all(r.fd_error > 1e-6 for r in bad)
+    assert any("loss wrong_mse_test" in f and "sympy.diff of sample" in f for f in report.failures)
 
 
-def test_wrong_exact_derivative_is_caught():
-    tanh = get_activation("tanh")
-    wrong = dataclasses.replace(tanh, first=lambda z: 1 - tanh(z))
-    report = check(MLP([1, 2, 1], activation=wrong))
-    assert not report.ok
-    assert any(r.direct_error and r.direct_error > 1e-6 for r in report.rows)
+def test_user_activation_with_exact_constants_runs_in_balls():
+    act = register_activation("thirds_test", lambda z: z**3 / 3 + sp.pi * z / 7 + sp.Piecewise((z, z > 0), (0, True)),
+                              replace=True)
+    try:
+        report = check(MLP([2, 3, 1], activation=act), routes="A,B,C")
+        assert report.ok, str(report)
+    finally:
+        unregister_activation("thirds_test")
 
 
-def test_rows_exact_value_matches_numpy():
-    report = check(MLP([1, 1], output_activation="identity"), seed=1)
-    assert all(np.isfinite(r.exact) for r in report.rows)
-    assert report.max_error("numpy_error") < 1e-12
+def test_report_str_and_attributes():
+    report = check(MLP([2, 2, 1], activation="tanh"))
+    text = str(report)
+    assert text.startswith("check(MLP([2, 2, 1]") and ": OK" in text.splitlines()[0]
+    assert "coverage:" in text and "faces:" in text and "routes: A" in text
+    assert report.max_error("numpy_error") < 1e-14 and report.max_error("against_error") == 0.0
+    big = str(check(MLP([2, 16, 16, 1]), routes="A,B"))
+    assert "337  rows all ok" in big or "337 more" in big or "rows all ok" in big
 
 
-def test_relu_kink_points_are_avoided():
-    model = MLP([1, 2, 2, 1], activation="relu")
-    kinked = [seed for seed in range(400) if check_module._near_kink(*_first_draw(model, seed))]
-    assert kinked, "no seed's first draw lands on a ReLU kink; the test needs one"
-    for seed in kinked[:2]:
-        assert check(model, seed=seed).ok
+def test_digits_raise_the_precision_until_they_are_certified():
+    report = check(MLP([2, 3, 1], activation="tanh"), digits=100)
+    assert report.min_digits >= 100 and report.prec >= 330
 
 
-def _first_draw(model, seed):
-    import random
-
-    rng = random.Random(seed)
-    theta = check_module.draw_theta(model, rng)
-    return model, theta, [check_module._rational(rng) for _ in model.inputs]
-
-
-def test_near_kink_by_hand():
-    model = MLP([1, 1], output_activation="relu")
-    assert check_module._near_kink(model, [2, -4], [2])  # z = 2*2 - 4 = 0
-    assert not check_module._near_kink(model, [2, -3], [2])
-    assert not check_module._near_kink(MLP([1, 1]), [2, -4], [2])
+def test_bad_arguments_and_limits():
+    with pytest.raises(ValueError, match="at least two different routes"):
+        check(MLP([2, 3, 1]), routes="A")
+    with pytest.raises(ValueError, match="route must be one of"):
+        check(MLP([2, 3, 1]), routes="A,D")
+    with pytest.raises(ValueError, match="route C .* is refused"):
+        check(MLP([8, 64, 64, 1]), routes="A,C")
+    with pytest.raises(ValueError, match="120 s limit"):
+        check(MLP([64, 512, 512, 1]), batch=64)
+    with pytest.raises(ValueError, match="batch must be an integer in 1..4096"):
+        check(MLP([2, 3, 1]), batch=0)
 
 
-def test_agree_exactly():
-    import sympy as sp
+def test_a_loss_without_an_r_operator_falls_back_to_routes_a_and_c():
+    from test_stages import Cauchy
 
-    agree = check_module._agree_exactly
-    assert agree(sp.Rational(1, 3), sp.Rational(1, 3)) == 0.0
-    assert agree(sp.Rational(1, 3), sp.Rational(1, 4)) == pytest.approx(1 / 12)
-    assert agree(sp.tanh(sp.Rational(1, 2)), 1 - 2 / (sp.exp(1) + 1)) == 0.0  # tanh(1/2) by hand
-    assert agree(sp.tanh(sp.Rational(1, 2)), sp.tanh(sp.Rational(1, 2)) + sp.Rational(1, 10**30)) > 0
-
-
-def test_wide_tanh_net_rows_are_not_saturated():
-    report = check(MLP([16, 16, 1], activation="tanh"))
-    assert report.ok
-    assert min(abs(r.exact) for r in report.rows) > 1e-6
+    report = check(MLP([1, 3, 1], activation="tanh"), Cauchy())
+    assert report.ok, str(report)
+    assert [r.name for r in report.routes] == ["A", "C"] and any("route B" in n for n in report.notes)
+    with pytest.raises(AssertionError):
+        assert check(MLP([1, 3, 1]), Cauchy(), routes="A,B").ok
 
 
-def test_draw_theta_divides_weights_by_fan_in():
-    import random
-
-    model = MLP([4, 3, 2])
-    theta = check_module.draw_theta(model, random.Random(0))
-    for p, v in zip(model.params, theta):
-        assert v != 0
-        fan_in = {"W1": 4, "W2": 3}.get(p.name.split("_")[0], 1)
-        assert abs(v) <= sp.Rational(9, 2) / fan_in
+def test_points_are_dyadic_batches_scaled_by_fan_in():
+    d = symmlp.backprop(MLP([16, 4, 1], activation="tanh"))
+    p = draw_point(d, 0, 8)
+    assert p.X.shape == (8, 16) and p.dyadic()
+    W1 = p.theta[d.model.layout["W1"].slice]
+    assert max(abs(v) for v in W1) <= (3 / 16) ** 0.5 and all(v != 0 for v in W1)

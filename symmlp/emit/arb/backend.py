@@ -49,7 +49,7 @@ class BallBackend(Backend):
 def _backend(name: str, field: Field) -> BallBackend:
     shim = BallNumpy(field)
     names = {**shim.lambdify_namespace(), **constants(field)}
-    return BallBackend(name, shim, (names, "numpy"), field)
+    return BallBackend(name, shim, (names,), field)  # the printer is ours: no need to import NumPy's namespace
 
 
 ARB = _backend("arb", ARB_FIELD)

@@ -45,11 +45,13 @@ def function_recipe(derivation: Derivation, name: str) -> Function:
 
 def ball_source(derivation: Derivation, name: str, outputs: Sequence[str] | None = None) -> str:
     """The source :func:`evaluate` runs: the recipe as the NumPy emitter lays it out, returning
-    ``outputs`` (a dict of those names) instead of its usual result when they are given."""
+    ``outputs`` (a dict of those names, which may include its result's names such as ``grad``)
+    instead of its usual result when they are given."""
     f = function_recipe(derivation, name)
     if outputs is None:
         return function_source(f.name, f.args, f.setup, f.body, f.result, f.keep)
-    result = ["return {" + ", ".join(f"{n!r}: {n}" for n in outputs) + "}"]
+    result = [line for line in f.result if not line.startswith("return")]
+    result.append("return {" + ", ".join(f"{n!r}: {n}" for n in outputs) + "}")
     return function_source(f.name, f.args, f.setup, f.body, result, f.keep | set(outputs))
 
 

@@ -118,8 +118,8 @@ class Field:
         if self.exact:
             return (x == y) == (op == "==") if op in ("==", "!=") else _COMPARE[op](x, y)
         if op in ("==", "!="):
-            if x.is_exact() and (x == y):
-                return op == "=="
+            if x.is_exact() and to_arb(y).is_exact():
+                return (x == y) == (op == "==")
             if not x.overlaps(to_arb(y)):
                 return op == "!="
             raise KinkError(f"the ball {x.str(5, radius=True)} overlaps {y}: {op} is undecided")

@@ -107,6 +107,12 @@ class BallNumpy:
     def greater_equal(self, x, y):
         return as_array(x, self.field) >= y
 
+    def equal(self, x, y):
+        return as_array(x, self.field)._compare(y, "==")
+
+    def not_equal(self, x, y):
+        return as_array(x, self.field)._compare(y, "!=")
+
     def logical_and(self, x, y):
         return x & y
 
@@ -175,8 +181,8 @@ class BallNumpy:
     def lambdify_namespace(self) -> dict:
         """The names :func:`sympy.lambdify` (NumPy printer) needs, bound to this backend."""
         names = [*_FUNCTIONS, "abs", "absolute", "maximum", "minimum", "sign", "heaviside", "where",
-                 "select", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
-                 "logical_not", "square", "amax", "clip"]
+                 "select", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "logical_and",
+                 "logical_or", "logical_not", "square", "amax", "clip"]
         out = {name: getattr(self, name) for name in names}
         out.update(nan=float("nan"), reduce=functools.reduce, power=lambda x, k: as_array(x, self.field) ** k)
         return out

@@ -1,0 +1,173 @@
+"""Each activation's and each loss's faces, certified to agree at the very point checked.
+
+Routes A (backward equations) and B (forward R-pass) share no chain-rule
+assembly, but both read the same elementary derivatives: an activation's
+``derivative_source`` and the loss's ``matrix_gradient``.  This module checks
+those against independent faces, in the same balls, at every pre-activation
+and every output of the batch:
+
+- activation: ``source`` against the SymPy ``form``; ``derivative_source``
+  against ``sympy.diff`` of the form and against the exact ``first``
+  derivative (and for second order ``second_source`` against both);
+- loss: the array code's ``L`` and ``∂L/∂A`` (``∂L/∂Z`` when fused) against the
+  per-sample SymPy ``sample`` and its ``sympy.diff``, and against the loss's
+  own exact ``gradient``.
+
+A broken face of either kind is caught whatever the size of the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from flint import fmpq
+
+from ..derive.derivation import Derivation
+from ..derive.grad import kink_convention
+from ..emit.arb import ARB, FMPQ, ArbArray, KinkError, to_arb
+from ..emit.arb.array import apply, as_array
+from ..emit.arb.sympy_ball import lambdify_ball
+
+__all__ = ["FaceCheck", "activation_faces", "loss_faces", "all_faces", "face_names"]
+
+
+@dataclass(frozen=True)
+class FaceCheck:
+    """One comparison of two faces over a batch of values."""
+
+    subject: str
+    faces: str
+    ok: bool
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.faces}: {'agree' if self.ok else 'DISAGREE'}" + (
+            f" ({self.detail})" if self.detail else "")
+
+
+def _agree(x, y) -> tuple[bool, str]:
+    """Whether every pair of entries can be equal (balls overlap, rationals equal)."""
+    a, b, _ = x.aligned(y)
+
+    def same(p, q) -> bool:
+        if isinstance(p, fmpq) and isinstance(q, fmpq):
+            return p == q
+        return to_arb(p).overlaps(to_arb(q))
+
+    ok = apply(same, a, b).astype(bool)
+    if ok.all():
+        return True, ""
+    where = np.argwhere(~np.broadcast_to(ok, np.broadcast_shapes(a.shape, b.shape)))[0]
+    p, q = np.broadcast_to(a, ok.shape)[tuple(where)], np.broadcast_to(b, ok.shape)[tuple(where)]
+    return False, f"{int((~ok).sum())} entries differ, e.g. {_short(p)} vs {_short(q)}"
+
+
+def _short(v) -> str:
+    return str(v) if isinstance(v, fmpq) else to_arb(v).str(8)
+
+
+def face_names(derivation: Derivation) -> list[str]:
+    """The intermediates the faces read: each activation's input and output, the output, logits."""
+    names = [derivation.output.code, derivation.logits.code]
+    for stage, x in zip(derivation.model.stages, derivation.inputs):
+        if stage.activation is not None and not stage.activation.is_identity:
+            names += [x.code, stage.out.code]
+    return list(dict.fromkeys(names))
+
+
+def _backend(values: dict):
+    field = next(iter(values.values())).field
+    return FMPQ if field.exact else ARB
+
+
+def _template(code: str, backend, helpers: dict, **arrays) -> ArbArray:
+    namespace = {**backend.namespace(), **helpers, **arrays}
+    value = eval(compile(code, "<symmlp-face>", "eval"), namespace)  # a face's own template, as compiled code runs it
+    return as_array(value, backend.field)
+
+
+def activation_faces(derivation: Derivation, values: dict, order: int = 1) -> list[FaceCheck]:
+    """The faces of every activation of the model at its pre-activations ``values``."""
+    backend, out, seen = _backend(values), [], set()
+    z = sp.Symbol("z", real=True)
+    for stage, x in zip(derivation.model.stages, derivation.inputs):
+        s = stage.activation
+        if s is None or s.is_identity:
+            continue
+        Z, A = values[x.code], values[stage.out.code]
+        helpers = s.helpers(backend)
+        pairs = [("σ", s.source, s(z), "form"),
+                 ("σ′", s.derivative_source, kink_convention(sp.diff(s(z), z)), "sympy.diff of form"),
+                 ("σ′", s.derivative_source, s.derivative(z), "first")]
+        if order > 1 and not s.kinks:
+            pairs += [("σ″", s.second_source, sp.diff(s(z), z, 2), "sympy.diff of form, twice"),
+                      ("σ″", s.second_source, s.second_derivative(z), "second")]
+        for what, template, expr, face in pairs:
+            key = (s.name, what, face)
+            code = _template(template.format(z="Z", a="A"), backend, helpers, Z=Z, A=A)
+            exact = lambdify_ball([z], expr, backend)(Z)
+            ok, detail = _agree(code, as_array(exact, backend.field))
+            if key in seen and ok:
+                continue
+            seen.add(key)
+            out.append(FaceCheck(f"activation {s.name} (layer {stage.layer})",
+                                 f"{what}: code template vs {face}", ok, detail))
+    return out
+
+
+def _loss_symbols(derivation: Derivation):
+    m = derivation.model.n_outputs
+    yhat = [sp.Symbol(f"yhat{k}", real=True) for k in range(m)]
+    y = [sp.Symbol(f"y{k}", real=True) for k in range(m)]
+    same = derivation.logits.code == derivation.output.code
+    z = yhat if same else [sp.Symbol(f"z{k}", real=True) for k in range(m)]
+    return yhat, y, z
+
+
+def loss_faces(derivation: Derivation, values: dict, Y: ArbArray) -> list[FaceCheck]:
+    """The loss's array code against its per-sample SymPy faces, at the batch's outputs."""
+    loss, backend = derivation.loss, _backend(values)
+    out_var, z_var = derivation.output, derivation.logits
+    B = Y.shape[0]
+    g = loss.matrix_gradient(out_var, z_var)
+    code = f"{loss.matrix_loss(out_var, z_var).code}\nG = {g.code}"
+    namespace = {**backend.namespace(), out_var.code: values[out_var.code], z_var.code: values[z_var.code],
+                 "Y": Y, "B": B}
+    exec(compile(code, "<symmlp-loss-face>", "exec"), namespace)  # the loss's own array code
+    yhat, y, z = _loss_symbols(derivation)
+    fused = loss.fused and derivation.ends_in_activation
+    if fused:
+        sigma = derivation.model.output_activation
+        outputs, wrt = [sigma(v) for v in z], z
+    else:
+        outputs, wrt = yhat, yhat
+    sample = loss.sample(outputs, y, z)
+    faces = {"sympy.diff of sample": [kink_convention(sp.diff(sample, v)) for v in wrt],
+             "the loss's exact gradient": loss.gradient(outputs, y, z)}
+    args = [*yhat, *y, *(z if z is not yhat else [])]
+    columns = [values[out_var.code][:, k] for k in range(len(yhat))] + [Y[:, k] for k in range(len(y))]
+    if z is not yhat:
+        columns += [values[z_var.code][:, k] for k in range(len(z))]
+    checks = []
+    f_loss = lambdify_ball(args, sample, backend)
+    total = backend.np.sum(backend.np.asarray(f_loss(*columns)) * backend.np.ones_like(columns[0])) / B
+    ok, detail = _agree(namespace["loss"], total)
+    checks.append(FaceCheck(f"loss {loss.name}", "L: array code vs mean of the SymPy sample", ok, detail))
+    for face, exprs in faces.items():
+        f = lambdify_ball(args, exprs, backend)
+        cols = [backend.np.asarray(c) * backend.np.ones_like(columns[0]) for c in f(*columns)]
+        G = backend.np.concatenate([c.reshape(B, 1) for c in cols], axis=1) / B
+        ok, detail = _agree(namespace["G"], G)
+        checks.append(FaceCheck(f"loss {loss.name}", f"∂L/∂{'Z' if fused else 'A'}: array code vs {face}", ok,
+                                detail))
+    return checks
+
+
+def all_faces(derivation: Derivation, values: dict, Y: ArbArray, order: int = 1) -> list[FaceCheck]:
+    """:func:`activation_faces` and :func:`loss_faces`; an undecidable comparison is a failed face."""
+    try:
+        return [*activation_faces(derivation, values, order), *loss_faces(derivation, values, Y)]
+    except KinkError as exc:
+        return [FaceCheck("faces", "evaluation", False, f"undecided at a kink: {exc}")]

@@ -60,5 +60,6 @@ from .training.saving import CorruptFileError as CorruptFileError
 from .training.saving import load as load
 from .training.saving import save as save
 from .verify.check import check as check
+from .verify.hessian import certified_hessian as certified_hessian
 
 __version__ = "0.2.0"

@@ -27,7 +27,7 @@ from flint import fmpq
 from ..derive.derivation import Derivation
 from ..derive.grad import kink_convention
 from ..emit.arb import ARB, FMPQ, ArbArray, KinkError, to_arb
-from ..emit.arb.array import apply, as_array
+from ..emit.arb.array import agreeing, as_array
 from ..emit.arb.sympy_ball import lambdify_ball
 
 __all__ = ["FaceCheck", "activation_faces", "loss_faces", "all_faces", "face_names"]
@@ -50,13 +50,7 @@ class FaceCheck:
 def _agree(x, y) -> tuple[bool, str]:
     """Whether every pair of entries can be equal (balls overlap, rationals equal)."""
     a, b, _ = x.aligned(y)
-
-    def same(p, q) -> bool:
-        if isinstance(p, fmpq) and isinstance(q, fmpq):
-            return p == q
-        return to_arb(p).overlaps(to_arb(q))
-
-    ok = apply(same, a, b).astype(bool)
+    ok = agreeing(a, b)
     if ok.all():
         return True, ""
     where = np.argwhere(~np.broadcast_to(ok, np.broadcast_shapes(a.shape, b.shape)))[0]

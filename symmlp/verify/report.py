@@ -17,19 +17,30 @@ import numpy as np
 import sympy as sp
 from flint import fmpq
 
+from ..display import html_pre, html_report, html_table
 from ..emit.arb import to_arb
 from .faces import FaceCheck
 from .points import CheckPoint, Coverage
 
-__all__ = ["CheckRow", "RouteSummary", "CheckReport", "certified_digits", "midpoint"]
+__all__ = ["CheckRow", "RouteSummary", "CheckReport", "certified_digits", "midpoint", "midpoints", "radii",
+           "combine", "radius", "block_scales"]
 
 FULL_TABLE = 40  # print every row up to this many parameters
 
 
 def midpoint(value) -> float:
     """The float nearest the enclosure's midpoint (the exact value for a rational)."""
-    return float(value.p) / float(value.q) if isinstance(value, fmpq) and abs(value.q) < 2**1000 else float(
-        to_arb(value).mid())
+    return float(value)
+
+
+def midpoints(values: np.ndarray) -> np.ndarray:
+    """:func:`midpoint` of every entry, as a float64 array."""
+    return np.frompyfunc(float, 1, 1)(values).astype(np.float64)
+
+
+def radii(values: np.ndarray) -> np.ndarray:
+    """:func:`radius` of every entry, as a float64 array."""
+    return np.frompyfunc(radius, 1, 1)(values).astype(np.float64)
 
 
 def certified_digits(value) -> float:
@@ -180,7 +191,8 @@ class CheckReport:
             lines.append(f"{line}  {'yes' if r.ok else 'NO'}")
         hidden = len(self.rows) - len(rows)
         if hidden:
-            lines.append(f"{'':>12} ... {hidden} {'more' if rows else ''} rows all ok (report.rows has every one)")
+            more = " more" if rows else ""
+            lines.append(f"{'':>12} ... {hidden}{more} rows, all ok (report.rows has every one)")
         return lines
 
     def __str__(self) -> str:
@@ -192,6 +204,20 @@ class CheckReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        head, *lines = self._head()
+        shown = self.rows if len(self.rows) <= FULL_TABLE else [r for r in self.rows if not r.ok][:FULL_TABLE]
+        headers = ("parameter", "dL/dθ (certified)", "digits", "|numpy − it|", "bound",
+                   *(("|yours − it|",) if self.against else ()), "ok")
+        rows = [(str(r.param), f"{r.value:.16g}", "exact" if math.isinf(r.digits) else f"{r.digits:.0f}",
+                 f"{r.numpy_error:.1e}", f"{r.numpy_allowed:.1e}",
+                 *((f"{r.against_error:.1e}",) if self.against else ()), "yes" if r.ok else "NO") for r in shown]
+        hidden = len(self.rows) - len(shown)
+        caption = f"{hidden} more rows all ok (report.rows has every one)" if hidden else None
+        tail = [*(f"FAILED because: {f}" for f in self.failures), *(f"note: {n}" for n in self.notes)]
+        return html_report(head, html_pre("\n".join(lines)), html_table(headers, rows, caption),
+                           html_pre("\n".join(tail)) if tail else "")
 
 
 def combine(values: list) -> tuple[object, bool]:

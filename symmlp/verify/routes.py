@@ -27,7 +27,7 @@ import sympy as sp
 
 from ..derive.derivation import Derivation
 from ..derive.grad import kink_convention, real_symbols
-from ..emit.arb import ARB, FMPQ, ArbArray, Directions, NotRational, evaluate
+from ..emit.arb import ARB, FMPQ, ArbArray, NotRational, basis_blocks, evaluate
 from ..emit.arb.array import LazyStack
 from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
 from ..emit.arb.sympy_ball import lambdify_ball
@@ -108,16 +108,14 @@ def route_b(derivation: Derivation, point: CheckPoint, prec: int, prefer_exact: 
     def run(exact: bool):
         f = QQ_FIELD if exact else ARB_FIELD
         grad, loss, done = np.empty(n, dtype=object), None, 0
-        for block in layout:
-            for start in range(0, block.size, per):
-                v = Directions(layout, block.name, np.arange(start, min(block.size, start + per)), f)
-                loss, RL = evaluate("loss_and_jvp", derivation, point.theta, v, point.X, point.Y, prec=prec,
-                                    exact=exact)
-                grad[v.theta_indices()] = _stacked_values(RL, v.stack_size)
-                done += v.stack_size
-                if progress is not None and time.perf_counter() - last_report[0] > 1.0:
-                    last_report[0] = time.perf_counter()
-                    progress(f"route B: {done}/{n} directions ({time.perf_counter() - t0:.1f} s)")
+        for v in basis_blocks(layout, per, f):
+            loss, RL = evaluate("loss_and_jvp", derivation, point.theta, v, point.X, point.Y, prec=prec,
+                                exact=exact)
+            grad[v.theta_indices()] = _stacked_values(RL, v.stack_size)
+            done += v.stack_size
+            if progress is not None and time.perf_counter() - last_report[0] > 1.0:
+                last_report[0] = time.perf_counter()
+                progress(f"route B: {done}/{n} directions ({time.perf_counter() - t0:.1f} s)")
         return grad, loss
 
     exact, (grad, loss) = _exact_first(run, prefer_exact)

@@ -15,10 +15,10 @@ this package runs that same code with ``np`` bound to certified arithmetic:
 
 from .array import ArbArray, Mask
 from .backend import ARB, FMPQ, BallBackend
-from .directions import Basis, Directions, Zero
+from .directions import Basis, Directions, Zero, basis_blocks
 from .evaluate import DEFAULT_PREC, ball_source, evaluate, function_recipe
 from .field import ARB_FIELD, QQ_FIELD, KinkError, NotRational, to_arb, working_precision
 
-__all__ = ["ArbArray", "Mask", "ARB", "FMPQ", "BallBackend", "Basis", "Directions", "Zero", "evaluate",
+__all__ = ["ArbArray", "Mask", "ARB", "FMPQ", "BallBackend", "Basis", "Directions", "Zero", "basis_blocks", "evaluate",
            "function_recipe", "ball_source", "DEFAULT_PREC", "ARB_FIELD", "QQ_FIELD", "KinkError",
            "NotRational", "to_arb", "working_precision"]

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .field import ARB_FIELD, Field
+from .field import ARB_FIELD, Field, can_equal
 
-__all__ = ["ArbArray", "Mask", "LazyStack", "as_array", "align", "wrap", "apply", "matmul"]
+__all__ = ["ArbArray", "Mask", "LazyStack", "as_array", "align", "wrap", "apply", "matmul", "agreeing"]
 
 
 class LazyStack:
@@ -242,6 +242,9 @@ class ArbArray:
     __hash__ = None
 
 
+THIN = 2
+
+
 def _to_matrix(data: np.ndarray, field: Field):
     rows, cols = data.shape
     return field.matrix(rows, cols, data.ravel().tolist())
@@ -260,6 +263,8 @@ def matmul2d(a: np.ndarray, b: np.ndarray, field: Field) -> np.ndarray:
         out = np.empty((m, n), dtype=object)
         out.fill(field.zero)
         return out
+    if min(m, n) <= THIN:  # a thin product: converting to arb_mat and back would cost more than it saves
+        return wrap(np.matmul(a, b))
     return _from_matrix(_to_matrix(a, field) * _to_matrix(b, field), m, n)
 
 
@@ -326,6 +331,11 @@ class Mask:
 
     def __bool__(self) -> bool:
         raise TypeError("the truth value of a Mask is ambiguous; use np.where")
+
+
+def agreeing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Entry by entry (broadcasting) whether two object arrays of enclosures may hold the same numbers."""
+    return np.asarray(np.frompyfunc(can_equal, 2, 1)(a, b), dtype=bool)
 
 
 def align(a: np.ndarray, a_stack: bool, b: np.ndarray, b_stack: bool) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -24,7 +24,7 @@ from ...models.layout import Layout
 from .array import ArbArray, LazyStack, Mask, as_array
 from .field import ARB_FIELD, Field
 
-__all__ = ["Zero", "Basis", "Directions"]
+__all__ = ["Zero", "Basis", "Directions", "basis_blocks"]
 
 
 def _dense(x, field: Field) -> ArbArray:
@@ -265,3 +265,20 @@ class Directions:
                     return Basis(self.indices, (b.size,), self.field)
                 return Zero(self.stack_size, (b.size,), self.field)
         raise IndexError(f"directions are sliced by whole parameter blocks, got {index!r}")
+
+
+def basis_blocks(layout: Layout, per: int, field: Field = ARB_FIELD):
+    """Every basis direction of ``theta``, as :class:`Directions` of at most ``per`` directions each
+    (block by block, in theta order).
+
+    Examples
+    ========
+
+    >>> from symmlp import MLP
+    >>> from symmlp.emit.arb.directions import basis_blocks
+    >>> [(v.block.name, v.stack_size) for v in basis_blocks(MLP([2, 3, 1]).layout, 4)]
+    [('W1', 4), ('W1', 2), ('b1', 3), ('W2', 3), ('b2', 1)]
+    """
+    for block in layout:
+        for start in range(0, block.size, per):
+            yield Directions(layout, block.name, np.arange(start, min(block.size, start + per)), field)

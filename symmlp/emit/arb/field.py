@@ -24,7 +24,8 @@ from typing import Any
 import flint
 from flint import arb, arb_mat, fmpq, fmpq_mat
 
-__all__ = ["Field", "ARB_FIELD", "QQ_FIELD", "KinkError", "NotRational", "working_precision", "to_arb"]
+__all__ = ["Field", "ARB_FIELD", "QQ_FIELD", "KinkError", "NotRational", "working_precision", "to_arb",
+           "can_equal"]
 
 
 class KinkError(ArithmeticError):
@@ -69,6 +70,13 @@ def to_arb(x: Any) -> arb:
     if isinstance(x, bool):
         return arb(int(x))
     return arb(x)
+
+
+def can_equal(p: Any, q: Any) -> bool:
+    """Whether two enclosures may hold the same number: equal rationals, or overlapping balls."""
+    if isinstance(p, fmpq) and isinstance(q, fmpq):
+        return p == q
+    return to_arb(p).overlaps(to_arb(q))
 
 
 def _arb_max(x: arb, y: arb) -> arb:

@@ -146,8 +146,13 @@ def _bounded_int(text: str) -> int:
 
 def read_document(path: str | os.PathLike) -> dict:
     """The JSON object in ``path``, read only if it is a regular file of at most ``MAX_FILE_BYTES``."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or path-like naming a model file, got {path!r:.60}")
+    if str(path) == "":
+        raise ValueError("path is empty; give the model file's name")
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused below
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
             info = os.fstat(f.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise _bad("not a regular file", path)

@@ -19,6 +19,9 @@ slows both alike.  BLAS threads are set as training sets them (see
   of a [4,32,32,1] tanh MLP vs ``jax.jit(jax.value_and_grad(...))`` and
   ``torch.autograd`` of a plain forward pass, float32, batch 64 and 1024;
   target within 1.1x (see :mod:`symmlp.bench.backends`).
+- g. the certified check (ball arithmetic, routes A and B) on [2,16,16,1] and
+  [8,64,64,1] tanh and the certified Hessian of [4,32,32,1]; in the full bench
+  also the old SymPy check route, for the ratio (see :mod:`symmlp.bench.checks`).
 """
 
 from __future__ import annotations
@@ -203,4 +206,7 @@ def run_bench(quick: bool = False, log: Callable[[str], None] = print) -> tuple[
 
         rows += second_order_rows(quick, repeat, log)
         rows += _backend_rows(repeat, log)
+        from .checks import certified_check_rows
+
+        rows += certified_check_rows(quick, repeat, log)
     return rows, settings

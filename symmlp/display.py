@@ -81,10 +81,10 @@ def html_pre(text: str, max_height: str | None = None) -> str:
 
     >>> from symmlp.display import html_pre
     >>> html_pre("a < b")
-    '<pre>a &lt; b</pre>'
+    '<pre style="font-family: monospace">a &lt; b</pre>'
     """
-    style = "" if max_height is None else f' style="max-height: {max_height}; overflow: auto"'
-    return f"<pre{style}>{html.escape(text, quote=False)}</pre>"
+    style = "font-family: monospace" + ("" if max_height is None else f"; max-height: {max_height}; overflow: auto")
+    return f'<pre style="{style}">{html.escape(text, quote=False)}</pre>'
 
 
 def html_report(title: str, *parts: str) -> str:

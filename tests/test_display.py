@@ -169,7 +169,7 @@ def test_epsilon_result_html_holds_both_tables():
 
 def test_claim_reports_show_their_text():
     for r in (polynomial_collapse("square", 2), kan_product()):
-        assert html.unescape(bundle(r)["text/html"]) == f"<pre>{r}</pre>"
+        assert html.unescape(bundle(r)["text/html"]) == f'<pre style="font-family: monospace">{r}</pre>'
 
 
 def test_train_result_html_has_a_table_and_the_loss_curve():
@@ -217,3 +217,45 @@ def test_critical_point_html_lists_its_spectrum():
     p = CriticalPoint(np.array([0.5, -1.0]), 0.25, 1e-12, np.array([-0.5, 2.0]), 3)
     grid = cells(bundle(p)["text/html"])
     assert grid[:2] == ["kind", "saddle"] and "-0.5, 2" in grid
+
+
+def test_check_report_html_lists_every_parameter_and_failures():
+    import dataclasses
+
+    from symmlp import check
+
+    net = MLP([1, 2, 1], activation="tanh")
+    report = check(net)
+    out = bundle(report)["text/html"]
+    grid = cells(out)
+    assert ": OK" in out.split("</b>")[0] and "coverage:" in out
+    for r in report.rows:
+        i = grid.index(str(r.param))
+        assert grid[i + 1] == f"{r.value:.16g}" and grid[i + 5] == "yes"
+    broken = dataclasses.replace(report, failures=("W1_1_1: routes disagree",))
+    assert "FAILED" in broken._repr_html_().split("</b>")[0]
+    assert "FAILED because: W1_1_1: routes disagree" in broken._repr_html_()
+
+
+def test_compare_result_html_holds_its_table_and_the_parameters_needed():
+    from symmlp import compare
+
+    r = compare("x1*x2", 2, budgets=[6, 12], steps=30, n_train=60, n_test=60)
+    out = bundle(r)["text/html"]
+    assert r.table()._repr_html_() in out
+    assert html.escape(r.needed_text(), quote=False) in out
+
+
+@pytest.mark.parametrize("env, expected", [({"MPLBACKEND": "module://matplotlib_inline.backend_inline"}, "inline"),
+                                           ({}, "agg")])
+def test_importing_the_plots_keeps_a_chosen_backend(env, expected):
+    import os
+    import subprocess
+    import sys
+
+    if env:
+        pytest.importorskip("matplotlib_inline")
+    clean = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    code = "import symmlp.explore.plots, matplotlib; print(matplotlib.get_backend())"
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
+    assert expected in out.stdout.lower()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..display import html_pre, html_report
 from ..files import TEXT_MARK, check_output_path, has_png_mark, has_text_mark, write_file
 from ..models.counting import CountTable, polynomial_count
 
@@ -131,6 +132,9 @@ class CompareResult:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        return html_report(f"compare: {self.target}", self.table()._repr_html_(), html_pre(self.needed_text()))
 
     # ------------------------------------------------------------------ plot and files
     def plot(self, path: str | os.PathLike) -> Path:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import comb
+from math import comb, lgamma, log
 from typing import Any
 
 import sympy as sp
 
 from ..display import html_table
+
+MAX_COUNT_DIGITS = 100_000
+"""Exact integer counts are computed up to this many digits (C(2n, n) takes seconds beyond)."""
+MAX_EXPANDED_NODES = 2_000_000
+""":func:`count_free_symbols` walks the expanded output only up to this size."""
 
 __all__ = [
     "mlp_count",
@@ -111,6 +116,11 @@ def polynomial_count(n: Any, d: Any) -> Any:
     """
     n, d = _check_size(n, "n_inputs", 1), _check_size(d, "degree", 0)
     if _is_int(n) and _is_int(d):
+        digits = (lgamma(n + d + 1) - lgamma(n + 1) - lgamma(d + 1)) / log(10)
+        if digits > MAX_COUNT_DIGITS:
+            raise ValueError(f"C(n+d, d) for n_inputs={n}, degree={d} has about {digits:.3g} digits; exact "
+                             f"counts are computed up to {MAX_COUNT_DIGITS} digits (pass SymPy symbols for "
+                             "the closed form)")
         return comb(n + d, d)
     return sp.binomial(n + d, d)
 
@@ -205,7 +215,9 @@ def count(model) -> int:
     >>> count(SeparablePolynomial(2, 3))
     7
     """
-    return model.num_params
+    from .chain import check_model
+
+    return check_model(model).num_params
 
 
 def count_free_symbols(model) -> int:
@@ -235,6 +247,13 @@ def count_free_symbols(model) -> int:
     >>> count_free_symbols(p) == count(p)
     True
     """
+    from .chain import check_model
+
+    size = check_model(model).expanded_size()
+    if size > MAX_EXPANDED_NODES:
+        raise ValueError(f"count_free_symbols builds the expanded output of {model!r:.80}, about {size:.2g} "
+                         f"nodes (more than {MAX_EXPANDED_NODES:.0e}; it grows with the product of the "
+                         "widths through the depth); use count(model), computed from the closed form")
     free = set().union(*(e.free_symbols for e in model.output))
     return len(free - set(model.inputs))
 

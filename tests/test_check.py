@@ -265,3 +265,27 @@ def test_points_are_dyadic_batches_scaled_by_fan_in():
     assert p.X.shape == (8, 16) and p.dyadic()
     W1 = p.theta[d.model.layout["W1"].slice]
     assert max(abs(v) for v in W1) <= (3 / 16) ** 0.5 and all(v != 0 for v in W1)
+
+
+def test_readme_recipe_checks_a_torch_sequential_and_catches_a_wrong_module():
+    torch = pytest.importorskip("torch")
+    from symmlp import from_torch
+
+    torch.manual_seed(0)
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1)).double()
+    model, _ = from_torch(seq)
+
+    def torch_loss_and_grad(theta, X, Y, net=seq):
+        torch.nn.utils.vector_to_parameters(torch.from_numpy(theta), net.parameters())
+        net.zero_grad()
+        loss = 0.5 * ((net(torch.from_numpy(X)) - torch.from_numpy(Y)) ** 2).sum() / len(X)
+        loss.backward()
+        return loss.item(), torch.cat([p.grad.ravel() for p in net.parameters()]).numpy()
+
+    report = check(model, against=torch_loss_and_grad)
+    assert report.ok, str(report)
+    assert report.max_error("against_error") < 1e-14
+    # the same module with Softplus where the model says tanh: every hidden-layer entry is wrong
+    wrong = torch.nn.Sequential(seq[0], torch.nn.Softplus(), seq[2])
+    report = check(model, against=lambda t, X, Y: torch_loss_and_grad(t, X, Y, wrong))
+    assert not report.ok and len(report.wrong("against")) == model.num_params

@@ -21,13 +21,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
 
 from ..derive.derivation import Derivation, backprop
 from ..derive.grad import kink_convention, real_symbols
-from ..emit.arb import ARB, FMPQ, ArbArray, NotRational, basis_blocks, evaluate, to_arb
+from ..emit.arb import ARB, FMPQ, ArbArray, NotRational, basis_blocks, evaluate
 from ..emit.arb.array import agreeing
 from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
 from ..emit.arb.sympy_ball import lambdify_ball
@@ -35,7 +36,7 @@ from ..models.chain import check_model
 from ..validate import check_int
 from .limits import float_bound, precision_bits, route_c_size
 from .points import CheckPoint, draw_point
-from .report import certified_digits, midpoints, radii
+from .report import digits_of, midpoints, radii
 from .routes import _loss_in_outputs, _sample_columns, directions_per_block
 
 __all__ = ["CertifiedHessian", "hessian_enclosure", "certified_hessian", "certified_hessian_check", "point_from"]
@@ -44,7 +45,7 @@ __all__ = ["CertifiedHessian", "hessian_enclosure", "certified_hessian", "certif
 HESSIAN_C_MAX = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CertifiedHessian:
     """The Hessian of the batch-mean loss at ``point``: an ``n x n`` object array of balls (or
     exact rationals) in ``model.params`` order, and what was checked about it."""
@@ -65,12 +66,16 @@ class CertifiedHessian:
 
     def midpoints(self) -> np.ndarray:
         """The enclosures' midpoints as float64."""
-        return midpoints(self.enclosure)
+        return self._mid_rad[0]
+
+    @cached_property
+    def _mid_rad(self) -> tuple[np.ndarray, np.ndarray]:
+        return midpoints(self.enclosure), radii(self.enclosure)
 
     @property
     def min_digits(self) -> float:
-        return min((certified_digits(v) for v in self.enclosure.ravel() if not to_arb(v).contains(0)),
-                   default=float("inf"))
+        """The fewest significant digits certified among the entries not enclosing 0."""
+        return digits_of(*self._mid_rad)
 
     def __str__(self) -> str:
         n = self.enclosure.shape[0]

@@ -23,7 +23,7 @@ from .faces import FaceCheck
 from .points import CheckPoint, Coverage
 
 __all__ = ["CheckRow", "RouteSummary", "CheckReport", "certified_digits", "midpoint", "midpoints", "radii",
-           "combine", "radius", "block_scales"]
+           "digits_of", "combine", "radius", "block_scales"]
 
 FULL_TABLE = 40  # print every row up to this many parameters
 
@@ -41,6 +41,16 @@ def midpoints(values: np.ndarray) -> np.ndarray:
 def radii(values: np.ndarray) -> np.ndarray:
     """:func:`radius` of every entry, as a float64 array."""
     return np.frompyfunc(radius, 1, 1)(values).astype(np.float64)
+
+
+def digits_of(mids: np.ndarray, rads: np.ndarray) -> float:
+    """The fewest significant digits certified among entries whose ball excludes 0 (``inf``: exact)."""
+    known = np.abs(mids) > rads
+    exact = rads == 0
+    if known.all() and exact.all() or not known.any():
+        return math.inf
+    ratio = np.abs(mids[known & ~exact]) / rads[known & ~exact]
+    return float(np.log10(ratio.min())) if ratio.size else math.inf
 
 
 def certified_digits(value) -> float:

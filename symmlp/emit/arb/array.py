@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from flint import arb
 
 from .field import ARB_FIELD, Field, can_equal
 
@@ -335,7 +336,16 @@ class Mask:
 
 def agreeing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Entry by entry (broadcasting) whether two object arrays of enclosures may hold the same numbers."""
-    return np.asarray(np.frompyfunc(can_equal, 2, 1)(a, b), dtype=bool)
+    try:  # the common case, all balls: each ball's own method (never arb.overlaps unbound: it trusts its self)
+        return np.asarray(np.frompyfunc(_ball_overlaps, 2, 1)(a, b), dtype=bool)
+    except (AttributeError, TypeError):
+        return np.asarray(np.frompyfunc(can_equal, 2, 1)(a, b), dtype=bool)
+
+
+def _ball_overlaps(p, q) -> bool:
+    if type(p) is not arb or type(q) is not arb:
+        raise TypeError("not two balls")
+    return p.overlaps(q)
 
 
 def align(a: np.ndarray, a_stack: bool, b: np.ndarray, b_stack: bool) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -18,7 +18,7 @@ from .args import UsageError, parse_number, value_option
 __all__ = ["add_parser", "run", "parse_exact_interval", "LIMITS"]
 
 LIMITS = {"n": 2000, "printed_n": 40, "steps": 100_000, "knots": 100_000, "grid": 10**6,
-          "printed_params": 40, "samples": 10**6, "depth": 12, "width": 16}
+          "printed_params": 40, "samples": 10**6, "depth": 12, "width": 16, "unit_evaluations": 2.5e8}
 
 
 def parse_exact_interval(text: str, what: str = "--interval") -> tuple[sp.Expr, sp.Expr]:
@@ -75,6 +75,12 @@ def _check_plots(folder: str | None, *names: str) -> None:
 
 def _show_network(net, f, interval, grid: int) -> None:
     from ..explore.approx import sup_error
+
+    evaluations = grid * net.hidden
+    if evaluations > LIMITS["unit_evaluations"]:
+        raise UsageError(f"the sup error evaluates {net.hidden} hidden units at {grid} points, {evaluations:.2g} "
+                         f"unit evaluations (more than {LIMITS['unit_evaluations']:.1e}, a few seconds); "
+                         "lower --grid or the network's size")
 
     print(repr(net))
     if net.num_params <= LIMITS["printed_params"]:

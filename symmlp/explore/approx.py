@@ -29,7 +29,7 @@ from ..emit.numpy import compile_model
 from ..models.counting import mlp_count, polynomial_count
 from ..models.mlp import MLP
 from ..ops.activations import np_sigmoid
-from ..validate import check_positive_int, exact_number
+from ..validate import check_int, exact_number
 
 __all__ = [
     "Approximation",
@@ -48,6 +48,15 @@ rises over about one step.  Sharper steps do not help there (the error tends to
 the bare staircase's ``max |jump| / 2``); flatter ones blur the ends."""
 
 FAMILIES = ("bernstein", "staircase", "relu")
+MAX_GRID = 10**7
+"""Points of a sup-error grid (80 MB per array)."""
+MAX_EXACT_DEGREE = 2000
+"""Degree of an exact :func:`bernstein` polynomial (n + 1 terms with binomials of about 0.3 n digits:
+seconds at 2000; :func:`approximation_error` measures larger degrees numerically)."""
+MAX_UNITS = 10**6
+"""Hidden units of a closed-form network (3 units + 1 parameters)."""
+MAX_ELEMENTS = 2 * 10**7
+"""Array elements one evaluation may hold at once (160 MB of float64)."""
 X1 = sp.Symbol("x_1")
 
 Target = sp.Expr | Callable[[np.ndarray], Any]
@@ -102,7 +111,30 @@ def float_interval(interval: Any) -> tuple[float, float]:
 
 def _grid(interval: Any, grid: int) -> np.ndarray:
     a, b = float_interval(interval)
-    return np.linspace(a, b, check_positive_int(grid, "grid", minimum=2))
+    return np.linspace(a, b, _grid_points(grid))
+
+
+def _bounded(value: Any, what: str, low: int, high: int, cost: Callable[[int], str]) -> int:
+    """``value`` as an int in ``low..high``; above ``high`` the error says what it would cost."""
+    value = check_int(value, what, low)
+    if value > high:
+        raise ValueError(f"{what} = {value}: {cost(value)}; at most {high} is allowed")
+    return value
+
+
+def _grid_points(grid: Any) -> int:
+    return _bounded(grid, "grid", 2, MAX_GRID, lambda g: f"a grid of {g:.3g} points takes {8 * g:.2g} bytes per array")
+
+
+def _units(value: Any, what: str, low: int) -> int:
+    return _bounded(value, what, low, MAX_UNITS, lambda h: f"a [1, {h}, 1] network has {3 * h + 1:.3g} parameters")
+
+
+def _check_work(elements: int, what: str, advice: str) -> None:
+    """Refuse, before allocating, an evaluation that holds more than ``MAX_ELEMENTS`` numbers at once."""
+    if elements > MAX_ELEMENTS:
+        raise ValueError(f"{what} needs about {elements:.2g} numbers in memory at once (more than "
+                         f"{MAX_ELEMENTS:.0e}); {advice}")
 
 
 def _values(f: Any, x: np.ndarray) -> np.ndarray:
@@ -154,7 +186,9 @@ def bernstein(f: Target, n: int, interval: Sequence[Any] = (0, 1)) -> sp.Expr:
     x
     """
     numeric, expr, x = target_callable(f)
-    n = check_positive_int(n, "n")
+    n = _bounded(n, "n", 1, MAX_EXACT_DEGREE,
+                 lambda n: f"the exact polynomial has {n + 1:.3g} terms with binomials of up to {0.3 * n:.2g} "
+                           "digits; measure larger degrees with approximation_error(f, 'bernstein', n)")
     a, b = _interval(interval)
     nodes = [a + sp.Rational(k, n) * (b - a) for k in range(n + 1)]
     if expr is not None:
@@ -289,8 +323,16 @@ class Approximation:
         return self.model.widths[1]
 
     def predict(self, X: Any) -> np.ndarray:
-        """The network's output for ``X`` of shape (N, 1), as an (N, 1) array."""
-        return self._compiled.forward(self.theta, X)
+        """The network's output for ``X`` of shape (N, 1), as an (N, 1) array.
+
+        Evaluated in row blocks so that no intermediate holds more than ``MAX_ELEMENTS`` numbers.
+        """
+        X = np.asarray(X)
+        rows = max(1, MAX_ELEMENTS // (4 * self.hidden))
+        if X.ndim != 2 or X.shape[0] <= rows:
+            return self._compiled.forward(self.theta, X)
+        return np.concatenate([self._compiled.forward(self.theta, X[i:i + rows])
+                               for i in range(0, X.shape[0], rows)])
 
     def units(self, X: Any) -> np.ndarray:
         """Each hidden unit's contribution ``W2_j sigma(W1_j x + b1_j)``, shape (N, H).
@@ -401,7 +443,7 @@ def sigmoid_staircase(f: Target, steps: int, sharpness: float, interval: Sequenc
            [0.25],
            [1.  ]])
     """
-    steps = check_positive_int(steps, "steps")
+    steps = _units(steps, "steps", 1)
     w = _check_sharpness(sharpness)
     fa, s, jumps, _ = _staircase_parts(f, steps, w, interval)
     model = MLP([1, steps, 1], activation="sigmoid")
@@ -448,7 +490,7 @@ def relu_interpolant(f: Target, knots: int, interval: Sequence[Any] = (0, 1)) ->
     array([[0.5 ],
            [0.25]])
     """
-    knots = check_positive_int(knots, "knots", minimum=2)
+    knots = _units(knots, "knots", 2)
     numeric = target_callable(f)[0]
     a, b = float_interval(interval)
     t = np.linspace(a, b, knots)
@@ -499,9 +541,13 @@ def approximation_error(f: Target, family: str, size: int, interval: Sequence[An
         raise ValueError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
     numeric = target_callable(f)[0]
     a, b = float_interval(interval)
-    size = check_positive_int(size, "size", minimum=2 if family == "relu" else 1)
-    grid = check_positive_int(grid, "grid", minimum=2)
-    x = _grid(interval, grid if family == "bernstein" else max(grid, 8 * size + 1))
+    size = _units(size, "size", 2 if family == "relu" else 1)
+    grid = _grid_points(grid)
+    points = grid if family == "bernstein" else max(grid, 8 * size + 1)
+    per_point = {"bernstein": 2 * (int(math.ceil(6 * math.sqrt(size))) + 1) + 1, "staircase": 24, "relu": 1}
+    _check_work(points * per_point[family], f"the sup error of {family} at size {size} on {points} points",
+                "choose a smaller size or grid")
+    x = _grid(interval, points)
     fx = numeric(x)
     if family == "bernstein":
         values = numeric(np.linspace(a, b, size + 1))
@@ -549,6 +595,8 @@ def error_curves(f: Target, interval: Sequence[Any], sizes: Mapping[str, Sequenc
     >>> params.tolist(), errors.round(12).tolist()
     ([2, 3], [0.25, 0.125])
     """
+    if sizes is not None and not isinstance(sizes, Mapping):
+        raise TypeError(f"sizes must map a family ({', '.join(FAMILIES)}) to a list of sizes, got {sizes!r:.60}")
     if sizes is None:
         sizes = {"bernstein": [2 ** k for k in range(1, 12)], "staircase": [2 ** k for k in range(1, 11)],
                  "relu": [2 ** k + 1 for k in range(0, 11)]}

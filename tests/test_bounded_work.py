@@ -41,6 +41,8 @@ def _refused_quickly(call, error=ValueError, match=None):
     (lambda: count_table(ns=[10**6], degrees=[10**6]), "digits"),
     (lambda: count_free_symbols(symmlp.MLP([2] * 22 + [1])), "nodes"),
     (lambda: symmlp.polynomial_document(10**6, 10**6), "digits|terms|coefficients"),
+    (lambda: symmlp.hessian(symmlp.MLP([1, 2, 2, 2, 2, 2, 2, 1]), max_params=40), "grows with depth"),
+    (lambda: symmlp.hessian(symmlp.MLP([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1]), max_params=100), "grows with depth"),
 ])
 def test_library_refuses_huge_work_up_front(call, match):
     _refused_quickly(call, match=match)
@@ -52,6 +54,14 @@ def test_the_largest_allowed_sizes_still_work():
     assert approx.approximation_error(np.sin, "relu", 10**5) < 1e-9
     assert polynomial_count(20_000, 20_000).bit_length() > 3.3 * 10_000
     assert polynomial_count(10**5, 10**5).bit_length() <= 3.33 * MAX_COUNT_DIGITS
+
+
+def test_the_hessian_of_a_deep_net_at_a_point_is_within_reach():
+    net = symmlp.MLP([1, 2, 2, 2, 2, 2, 2, 1], activation="relu")
+    symbols = [*net.params, *net.inputs, *net.targets]
+    point = {s: sp.Rational(i % 7 - 3, 5) for i, s in enumerate(symbols)}
+    H = symmlp.hessian(net, at=point)
+    assert H.shape == (37, 37) and H.is_symmetric() and all(v.is_Rational for v in H)
 
 
 def test_chunked_predict_equals_one_pass():

@@ -23,10 +23,11 @@ from .derivation import backprop
 from .grad import real_symbols
 from .second_order import second_order
 
-__all__ = ["hessian", "MAX_SYMBOLIC_PARAMS", "MAX_POINT_WORK"]
+__all__ = ["hessian", "MAX_SYMBOLIC_PARAMS", "MAX_POINT_WORK", "MAX_SYMBOLIC_WORK"]
 
 MAX_SYMBOLIC_PARAMS = 40
 MAX_POINT_WORK = 5 * 10**6  # equations x directions, evaluated one by one
+MAX_SYMBOLIC_WORK = 25 * 10**5  # entries x expanded nodes x stages: about 10 s of SymPy
 
 
 def _expand(eqs, env: dict) -> dict:
@@ -176,6 +177,13 @@ def hessian(model, loss: str | Loss = "mse", at: Mapping | None = None, *, digit
         raise ValueError(
             f"the symbolic Hessian of a model with {model.num_params} parameters has {model.num_params ** 2} "
             f"entries; allowed up to max_params={max_params} parameters (pass at=point for larger models)")
+    work = model.num_params ** 2 * model.expanded_size() * len(model.stages)
+    if work > MAX_SYMBOLIC_WORK:
+        raise ValueError(
+            f"the symbolic Hessian of {model!r:.80} has {model.num_params ** 2} entries, each built from an "
+            f"expression of about {model.expanded_size()} nodes through {len(model.stages)} stages: about "
+            f"{work:.1e} units of work (over {MAX_SYMBOLIC_WORK:.1e}, some seconds; it grows with depth); pass "
+            "at=point for its value at a point, or use compile(model).hessian for float64")
     return _symbolic(model, loss)
 
 

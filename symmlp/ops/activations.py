@@ -290,7 +290,9 @@ def register_activation(name: str, form: Callable[[sp.Expr], sp.Expr], *,
     0.7310585...
     >>> unregister_activation("silu")
     """
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or keyword.iskeyword(name):
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a str such as 'silu', got {name!r:.60}")
+    if not _NAME.fullmatch(name) or keyword.iskeyword(name):
         raise ValueError(f"activation name must be lower-case letters, digits and _ (starting with a "
                          f"letter, at most 31 characters), got {name!r}")
     if name in _BUILTIN_NAMES or (name in _REGISTRY and not replace):

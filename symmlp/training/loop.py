@@ -193,6 +193,8 @@ def train(model, X, Y, loss: str | Loss = "mse", lr: float = 0.1, steps: int = 1
     n = X.shape[0]
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", 1, n)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function (step, loss, theta) or None, got {callback!r:.60}")
     rng = np.random.default_rng(check_seed(seed))
     theta = compiled.check_theta(init_theta(model, init, rng))
     if check_choice(backend, "backend", ("numpy", "jax")) == "jax":

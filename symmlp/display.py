@@ -27,6 +27,7 @@ _TABLE_STYLE = "border-collapse: collapse; font-variant-numeric: tabular-nums"
 _CELL_STYLE = "padding: 0.15em 0.6em; border-bottom: 1px solid #ddd"
 
 
+_PLACEHOLDERS = ("-", "", "—")  # a missing entry leaves its column's alignment alone
 _NUMERIC = re.compile(r"[<>]?[-+]?(\d|\.\d|inf|nan)")
 
 
@@ -48,7 +49,8 @@ def html_table(headers: Sequence[Any] | None, rows: Iterable[Sequence[Any]], cap
 
     A column whose cells are all numbers is right-aligned, header included; a
     cell counts as a number when it is one, or a string that starts like one
-    (``"3003"``, ``">2048"``, ``"1.2e-03 (13)"``).  ``headers=None``: no header row.
+    (``"3003"``, ``">2048"``, ``"1.2e-03 (13)"``); ``"-"`` (nothing there) does not
+    count either way.  ``headers=None``: no header row.
 
     Examples
     ========
@@ -62,7 +64,10 @@ def html_table(headers: Sequence[Any] | None, rows: Iterable[Sequence[Any]], cap
     """
     rows = [tuple(r) for r in rows]
     width = max([len(headers or ()), *map(len, rows)])
-    right = [bool(rows) and all(j < len(r) and _numeric(r[j]) for r in rows) for j in range(width)]
+    right = []
+    for j in range(width):
+        column = [r[j] for r in rows if j < len(r) and r[j] not in _PLACEHOLDERS]
+        right.append(bool(column) and all(map(_numeric, column)))
     lines = [f'<table style="{_TABLE_STYLE}">'
              + ("" if caption is None else f'<caption style="caption-side: top; text-align: left">'
                                            f"{html.escape(caption, quote=False)}</caption>")]

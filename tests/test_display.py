@@ -136,6 +136,8 @@ def test_html_table_escapes_and_aligns():
     assert out.count("text-align: right") == 3  # 3, ">2048" and the header above them
     mixed = html_table(None, [["steps", 3], ["model", "MLP"]])
     assert "text-align: right" not in mixed
+    gaps = html_table(["fit"], [["-"], ["1.6e-01 (11)"]])
+    assert gaps.count("text-align: right") == 3
 
 
 def test_count_table_html_has_every_cell():
@@ -259,3 +261,10 @@ def test_importing_the_plots_keeps_a_chosen_backend(env, expected):
     code = "import symmlp.explore.plots, matplotlib; print(matplotlib.get_backend())"
     out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
     assert expected in out.stdout.lower()
+
+
+def test_torch_compiled_model_html_shows_its_source():
+    pytest.importorskip("torch")
+    f = compile(MLP([2, 3, 1], activation="tanh"), backend="torch")
+    body = re.search(r"<pre[^>]*>(.*)</pre>", bundle(f)["text/html"], flags=re.S).group(1)
+    assert html.unescape(body) == f.source and "backend='torch'" in bundle(f)["text/plain"]

@@ -40,6 +40,7 @@ KEY_OUTPUTS = {
         "d.index[-1]": "text/latex",
         "g = gradient(tiny)": "text/latex",
         "f = compile(net)": "text/html",
+        "result = train(net, X, Y": "text/html",
         "check(net)": "text/html",
         "theta1 = gd_step(": "text/latex",
     },

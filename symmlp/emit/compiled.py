@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from ..derive.derivation import backprop
+from ..display import html_pre, html_report
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from .backend import Backend
@@ -120,3 +121,8 @@ class ArrayCompiledModel:
 
     def __repr__(self) -> str:
         return f"compile({self.model!r}, loss={self.loss.name!r}, backend={self.backend.name!r})"
+
+    def _repr_html_(self) -> str:
+        lines = self.source.count("\n") + 1
+        return html_report(f"{self!r}: {self.model.num_params} parameters, {lines} lines",
+                           html_pre(self.source, max_height="28em"))

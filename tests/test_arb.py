@@ -169,3 +169,12 @@ def test_zero_and_basis_stacks_do_the_sparse_work_only():
 def test_evaluate_names_the_functions_it_knows():
     with pytest.raises(ValueError, match="no generated function 'jvp'.*loss_and_grad.*hvp"):
         evaluate("jvp", backprop(MLP([2, 1])), [0, 0, 0], [[1, 1]], [[0]])
+
+
+def test_lambdify_output_with_and_conditions_and_integer_powers_runs_on_balls():
+    x, a, b = sp.symbols("x a b", real=True)
+    expr = sp.Piecewise((x / (1 + x**2), sp.And(x > a, x < b, x > 0)), (0, True))
+    for backend in (ARB, FMPQ):
+        f = lambdify_ball([x, a, b], expr, backend)
+        out = f(ArbArray.from_values([0.5, 2.0], backend.field), 0.25, 1.0)
+        assert [float(v) for v in out.data] == [0.4, 0.0]

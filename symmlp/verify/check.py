@@ -20,7 +20,7 @@ import numpy as np
 
 from ..derive.derivation import backprop
 from ..emit.arb import ArbArray, KinkError
-from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
+from ..emit.arb.field import ARB_FIELD, QQ_FIELD, can_equal, working_precision
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss
@@ -28,7 +28,7 @@ from ..validate import check_choice, check_int
 from .faces import all_faces, face_names
 from .limits import ROUTE_C_AUTO, ROUTE_C_MAX, estimate, float_bound, precision_bits, route_c_size
 from .points import CheckPoint, Coverage, coverage, draw_point, kinked_stages
-from .report import CheckReport, CheckRow, RouteSummary, block_scales, combine, midpoint, radius
+from .report import CheckReport, CheckRow, RouteSummary, block_scales, certified_digits, combine, midpoint, radius
 from .routes import RouteResult, route_a, route_b, route_c
 
 __all__ = ["check", "CheckReport", "CheckRow", "resolve_routes"]
@@ -80,7 +80,7 @@ def _run_routes(derivation, point: CheckPoint, names: tuple[str, ...], prec: int
                 results.append(route_c(derivation, point, prec, a.exact))
         except KinkError as exc:
             return _Found(results, prec, [f"a comparison at a kink could not be decided ({exc})"], notes)
-        short = min((midpoint_digits(r) for r in results), default=digits)
+        short = min((_fewest_digits(r) for r in results), default=digits)
         if short >= digits:
             break
         prec *= 2
@@ -92,9 +92,7 @@ def _run_routes(derivation, point: CheckPoint, names: tuple[str, ...], prec: int
     return _Found(results, prec, failures, notes)
 
 
-def midpoint_digits(result: RouteResult) -> float:
-    from .report import certified_digits
-
+def _fewest_digits(result: RouteResult) -> float:
     return min((certified_digits(g) for g in result.grad), default=float("inf"))
 
 
@@ -124,6 +122,14 @@ def _errors(values: np.ndarray, encl: list, layout, bound: float) -> tuple[np.nd
     errors[~np.isfinite(values)] = np.inf
     allowed = np.array([radius(e) for e in encl]) + bound * (np.abs(mids) + block_scales(layout, mids))
     return errors, allowed
+
+
+def _direct_errors(results: list[RouteResult], encl: list) -> list[float | None]:
+    """Route C's distance from the certified values (0.0 where its enclosure is consistent), or None."""
+    route_c = [r for r in results if r.name == "C"]
+    if not route_c:
+        return [None] * len(encl)
+    return [0.0 if can_equal(c, e) else abs(midpoint(c) - midpoint(e)) for c, e in zip(route_c[0].grad, encl)]
 
 
 def _loss_failure(what: str, value: float, encl, bound: float) -> list[str]:
@@ -238,9 +244,10 @@ def _report(derivation, point, names, found: _Found, against, order, say, t0) ->
         ag_bound = float_bound(model, point.batch, eps)
         ag_err, ag_allowed = _errors(ag_grad, encl, layout, ag_bound)
         failures += _loss_failure("against", ag_loss, loss_encl, ag_bound)
+    direct = _direct_errors(results, encl)
     rows = [CheckRow(p, e, ok, float(np_err[i]), float(np_allowed[i]),
                      None if ag_err[i] is None else float(ag_err[i]),
-                     None if ag_allowed[i] is None else float(ag_allowed[i]))
+                     None if ag_allowed[i] is None else float(ag_allowed[i]), direct[i])
             for i, (p, (e, ok)) in enumerate(zip(model.params, combined))]
     failures += _describe(rows, "numpy", "the compiled NumPy gradient")
     failures += _describe(rows, "against", "your gradient (against)")

@@ -37,7 +37,7 @@ from ..validate import check_int
 from .limits import float_bound, precision_bits, route_c_size
 from .points import CheckPoint, draw_point
 from .report import digits_of, midpoints, radii
-from .routes import _loss_in_outputs, _sample_columns, directions_per_block
+from .routes import directions_per_block, loss_in_outputs, sample_columns
 
 __all__ = ["CertifiedHessian", "hessian_enclosure", "certified_hessian", "certified_hessian_check", "point_from"]
 
@@ -113,7 +113,7 @@ def _route_c(derivation: Derivation, point: CheckPoint, prec: int, exact: bool) 
     ``H = mean_b [Jᵀ ∇²ℓ J + Σ_k ∂ℓ/∂w_k ∇²w_k]``."""
     model = derivation.model
     real, _ = real_symbols(model)
-    w, y, ell, expanded = _loss_in_outputs(derivation)
+    w, y, ell, expanded = loss_in_outputs(derivation)
     outputs = [e.xreplace(real) for e in expanded]
     params, n, m = [real[p] for p in model.params], model.num_params, len(outputs)
     jac = [[sp.diff(o, p) for p in params] for o in outputs]
@@ -128,9 +128,9 @@ def _route_c(derivation: Derivation, point: CheckPoint, prec: int, exact: bool) 
     with working_precision(prec):
         ones = backend.np.ones_like(ArbArray.from_values(point.X[:, 0], backend.field))
         theta = [ArbArray.from_values(v, backend.field) for v in point.theta]
-        values = [backend.np.asarray(v) * ones for v in f_out(*theta, *_sample_columns(point.X, backend))]
+        values = [backend.np.asarray(v) * ones for v in f_out(*theta, *sample_columns(point.X, backend))]
         out, J, S = values[:m], values[m:m + m * n], values[m + m * n:]
-        dl = [backend.np.asarray(v) * ones for v in f_loss(*out, *_sample_columns(point.Y, backend))]
+        dl = [backend.np.asarray(v) * ones for v in f_loss(*out, *sample_columns(point.Y, backend))]
         H = np.empty((n, n), dtype=object)
         pairs = [(i, j) for i in range(n) for j in range(i, n)]
         for p, (i, j) in enumerate(pairs):

@@ -37,6 +37,7 @@ class CheckCost:
     seconds: float
     bytes: int
     detail: str
+    memory_detail: str = ""
 
     def refusal(self) -> str | None:
         """Why the check should not start, or None."""
@@ -44,8 +45,8 @@ class CheckCost:
             return (f"the check would take about {self.seconds:.0f} s ({self.detail}), over the "
                     f"{MAX_SECONDS:.0f} s limit: use fewer --routes, a smaller --batch or a narrower net")
         if self.bytes > MAX_BYTES:
-            return (f"the check would need about {self.bytes / 2**30:.1f} GiB ({self.detail}), over the "
-                    f"{MAX_BYTES / 2**30:.0f} GiB limit: use a smaller --batch or a narrower net")
+            return (f"the check would need about {self.bytes / 2**30:.1f} GiB ({self.memory_detail}), over the "
+                    f"{MAX_BYTES / 2**30:.0f} GiB limit: use order 1, a smaller --batch or a narrower net")
         return None
 
 
@@ -98,11 +99,10 @@ def estimate(model, batch: int, routes: tuple[str, ...], prec: int = 200, order:
         parts["route C, sympy.diff"] = (route_c_size(model) * _SECONDS_PER_C_NODE, 0)
     if order > 1:
         n = model.num_params
-        parts["the Hessian"] = (parts.get("the Hessian", (0, 0))[0], n * n * 200)
+        parts[f"the {n} x {n} Hessian's balls"] = (0.0, n * n * 200)
     seconds = sum(s for s, _ in parts.values())
     memory = max(m for _, m in parts.values()) + 100 * 2**20
-    dominant = max(parts, key=lambda k: parts[k][0])
-    return CheckCost(seconds, memory, dominant)
+    return CheckCost(seconds, memory, max(parts, key=lambda k: parts[k][0]), max(parts, key=lambda k: parts[k][1]))
 
 
 def precision_bits(digits: int, model) -> int:

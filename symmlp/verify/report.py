@@ -74,6 +74,7 @@ class CheckRow:
     numpy_allowed: float
     against_error: float | None = None
     against_allowed: float | None = None
+    direct_error: float | None = None  # route C (sympy.diff) against the enclosure: 0.0 when consistent
 
     @property
     def value(self) -> float:
@@ -150,7 +151,8 @@ class CheckReport:
         return not self.failures
 
     def max_error(self, column: str = "numpy_error") -> float:
-        """The largest ``numpy_error`` or ``against_error`` over the rows (0.0 when absent)."""
+        """The largest ``numpy_error``, ``against_error`` or ``direct_error`` (route C against the
+        certified value: 0.0 when consistent) over the rows (0.0 when absent)."""
         values = [getattr(r, column) for r in self.rows if getattr(r, column) is not None]
         return max(values, default=0.0)
 

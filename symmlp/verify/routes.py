@@ -33,7 +33,8 @@ from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
 from ..emit.arb.sympy_ball import lambdify_ball
 from .points import CheckPoint
 
-__all__ = ["RouteResult", "route_a", "route_b", "route_c", "TITLES", "directions_per_block"]
+__all__ = ["RouteResult", "route_a", "route_b", "route_c", "TITLES", "directions_per_block", "loss_in_outputs",
+           "sample_columns"]
 
 TITLES = {"A": "reverse mode: the backward equations in balls",
           "B": "forward mode: the R-pass equations, basis directions in blocks",
@@ -123,11 +124,12 @@ def route_b(derivation: Derivation, point: CheckPoint, prec: int, prefer_exact: 
     return RouteResult("B", exact, loss, grad, time.perf_counter() - t0)
 
 
-def _sample_columns(values: np.ndarray, backend) -> list[ArbArray]:
+def sample_columns(values: np.ndarray, backend) -> list[ArbArray]:
+    """Each column of a ``(B, n)`` array of exact numbers as an array over the batch."""
     return [ArbArray.from_values(values[:, k], backend.field) for k in range(values.shape[1])]
 
 
-def _loss_in_outputs(derivation: Derivation):
+def loss_in_outputs(derivation: Derivation):
     """The per-sample loss in fresh symbols for the outputs (``w``, the logits when the loss is fused)
     and targets, and the expanded expressions of ``w`` in the inputs and parameters."""
     model, loss = derivation.model, derivation.loss
@@ -149,7 +151,7 @@ def route_c(derivation: Derivation, point: CheckPoint, prec: int, prefer_exact: 
     t0 = time.perf_counter()
     model = derivation.model
     real, _ = real_symbols(model)
-    w, y, ell, expanded = _loss_in_outputs(derivation)
+    w, y, ell, expanded = loss_in_outputs(derivation)
     outputs = [e.xreplace(real) for e in expanded]
     params = [real[p] for p in model.params]
     jac = [kink_convention(sp.diff(o, p)) for p in params for o in outputs]
@@ -163,10 +165,10 @@ def route_c(derivation: Derivation, point: CheckPoint, prec: int, prefer_exact: 
         with working_precision(prec):
             theta = [ArbArray.from_values(v, backend.field) for v in point.theta]
             ones = backend.np.ones_like(ArbArray.from_values(point.X[:, 0], backend.field))
-            values = [backend.np.asarray(v) * ones for v in f_out(*theta, *_sample_columns(point.X, backend))]
+            values = [backend.np.asarray(v) * ones for v in f_out(*theta, *sample_columns(point.X, backend))]
             m = len(outputs)
             out, J = values[:m], values[m:]
-            dl = [backend.np.asarray(v) * ones for v in f_loss(*out, *_sample_columns(point.Y, backend))]
+            dl = [backend.np.asarray(v) * ones for v in f_loss(*out, *sample_columns(point.Y, backend))]
             grads = [sum((J[i * m + k] * dl[1 + k] for k in range(m)), start=0 * ones) for i in range(len(params))]
             means = [backend.np.sum(v) / point.batch for v in [dl[0], *grads]]
         return tuple(v.item() for v in means)

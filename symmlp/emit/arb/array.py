@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from flint import arb
+from flint import arb, fmpq
 
 from .field import ARB_FIELD, Field, can_equal
 
@@ -201,6 +201,8 @@ class ArbArray:
         return self._new(apply(abs, self.data))
 
     def __pow__(self, k):
+        if isinstance(k, ArbArray) and not k.stack and not k.ndim and _integer(k.item()) is not None:
+            k = _integer(k.item())  # an exact integer exponent (mpq(2, 1), arb(2)) is an integer power
         if isinstance(k, float) and k.is_integer():
             k = int(k)
         if isinstance(k, numbers.Integral):
@@ -244,6 +246,15 @@ class ArbArray:
 
 
 THIN = 2
+
+
+def _integer(value) -> int | None:
+    """``value`` as an int when it is exactly one (an ``fmpq`` with denominator 1, an exact ``arb``)."""
+    if isinstance(value, fmpq):
+        return int(value.p) if value.q == 1 else None
+    if isinstance(value, arb) and value.is_exact() and value.is_integer():
+        return int(value.unique_fmpz())
+    return None
 
 
 def _to_matrix(data: np.ndarray, field: Field):

@@ -27,6 +27,20 @@ _FUNCTIONS = {"tanh": "tanh", "exp": "exp", "log": "log", "log1p": "log1p", "exp
               "erf": "erf"}
 
 
+class _Logical:
+    """``logical_and`` / ``logical_or`` as lambdify writes them: called on two masks, or ``.reduce``d
+    over several."""
+
+    def __init__(self, op) -> None:
+        self.op = op
+
+    def __call__(self, x, y):
+        return self.op(x, y)
+
+    def reduce(self, masks):
+        return functools.reduce(self.op, masks)
+
+
 class BallNumpy:
     """The ``np`` of generated code over one :class:`~symmlp.emit.arb.field.Field`."""
 
@@ -113,11 +127,8 @@ class BallNumpy:
     def not_equal(self, x, y):
         return as_array(x, self.field)._compare(y, "!=")
 
-    def logical_and(self, x, y):
-        return x & y
-
-    def logical_or(self, x, y):
-        return x | y
+    logical_and = property(lambda self: _Logical(lambda x, y: x & y))
+    logical_or = property(lambda self: _Logical(lambda x, y: x | y))
 
     def logical_not(self, x):
         return ~x

@@ -33,6 +33,9 @@ class BallPrinter(NumPyPrinter):
 
     _print_Half = _print_Rational
 
+    def _print_Integer(self, expr) -> str:
+        return str(expr.p)  # a Python int: exact already, and ** keeps it an integer power
+
     def _print_Float(self, expr) -> str:
         r = sp.Rational(expr)  # the Float's exact binary value
         return f"mpq({r.p}, {r.q})"

@@ -289,3 +289,17 @@ def test_readme_recipe_checks_a_torch_sequential_and_catches_a_wrong_module():
     wrong = torch.nn.Sequential(seq[0], torch.nn.Softplus(), seq[2])
     report = check(model, against=lambda t, X, Y: torch_loss_and_grad(t, X, Y, wrong))
     assert not report.ok and len(report.wrong("against")) == model.num_params
+
+
+def test_progress_lines_and_the_cli_prints_them_on_stderr_for_long_checks(capsys, monkeypatch):
+    lines = []
+    check(MLP([2, 3, 1]), routes="A,B", progress=lines.append)
+    assert lines[0].startswith("route A:") and "comparing the compiled NumPy gradient" in lines[-1]
+    import symmlp.verify.limits as limits
+    from symmlp.cli import main
+
+    monkeypatch.setattr(limits, "estimate", lambda *a: limits.CheckCost(5.0, 2**20, "pretend"))  # a long check
+    assert main(["check", "2,3,1", "--routes", "A,B"]) == 0
+    captured = capsys.readouterr()
+    assert "symmlp check: about" in captured.err and "route A:" in captured.err
+    assert captured.out.startswith("check(MLP([2, 3, 1]") and "route A" not in captured.out

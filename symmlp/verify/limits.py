@@ -24,8 +24,8 @@ ROUTE_C_AUTO = 10_000
 #: ...and is refused above this many (it grows quadratically and SymPy takes minutes)
 ROUTE_C_MAX = 5_000_000
 
-_SECONDS_PER_ENTRY = 1.5e-7  # one ball operation on a stacked entry (object arrays of arb)
-_SECONDS_PER_PRODUCT = 4e-9  # one multiply-add inside arb_mat at ~200 bits
+_SECONDS_PER_ENTRY = 8e-8  # one ball operation on a stacked entry (object arrays of arb)
+_SECONDS_PER_PRODUCT = 2e-9  # one multiply-add inside arb_mat at ~200 bits
 _SECONDS_PER_C_NODE = 2.2e-5  # sympy.diff + lambdify, per expanded node per parameter
 _BYTES_PER_ENTRY = 120
 

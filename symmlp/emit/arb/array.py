@@ -277,6 +277,11 @@ def matmul2d(a: np.ndarray, b: np.ndarray, field: Field) -> np.ndarray:
         return out
     if min(m, n) <= THIN:  # a thin product: converting to arb_mat and back would cost more than it saves
         return wrap(np.matmul(a, b))
+    if k <= THIN:  # (nearly) an outer product: one ball multiplication per entry, no conversion
+        out = a[:, :1] * b[:1, :]
+        for j in range(1, k):
+            out = out + a[:, j:j + 1] * b[j:j + 1, :]
+        return wrap(out)
     return _from_matrix(_to_matrix(a, field) * _to_matrix(b, field), m, n)
 
 

@@ -83,3 +83,19 @@ def test_at_is_checked():
         certified_hessian(MLP([2, 1]), at=([0, 0], [[1, 1]], [[0]]))
     with pytest.raises(TypeError, match=r"at must be \(theta, X, Y\)"):
         certified_hessian(MLP([2, 1]), at={"W": 1})
+
+
+def test_a_wrong_loss_curvature_is_caught_by_its_faces_on_a_big_model():
+    from symmlp.derive.equations import Term
+    from symmlp.ops.losses.mse import MSE
+
+    class WrongCurvature(MSE):
+        name = "wrong_curvature_test"
+
+        def matrix_curvature(self, out, z, r):
+            return Term("wrong", "wrong", f"{r.code} / B * 1.001")
+
+    assert check(MLP([4, 16, 16, 1], activation="tanh"), WrongCurvature(), routes="A,B").ok
+    report = check(MLP([4, 16, 16, 1], activation="tanh"), WrongCurvature(), routes="A,B", order=2)
+    assert not report.ok
+    assert any("curvature along" in f and "wrong_curvature_test" in f for f in report.failures)

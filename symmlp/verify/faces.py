@@ -11,7 +11,8 @@ and every output of the batch:
   derivative (and for second order ``second_source`` against both);
 - loss: the array code's ``L`` and ``∂L/∂A`` (``∂L/∂Z`` when fused) against the
   per-sample SymPy ``sample`` and its ``sympy.diff``, and against the loss's
-  own exact ``gradient``.
+  own exact ``gradient`` (and for second order its ``matrix_curvature`` against
+  ``sympy.diff`` twice).
 
 A broken face of either kind is caught whatever the size of the model.
 """
@@ -25,6 +26,7 @@ import sympy as sp
 from flint import fmpq
 
 from ..derive.derivation import Derivation
+from ..derive.equations import Var
 from ..derive.grad import kink_convention
 from ..emit.arb import ARB, FMPQ, ArbArray, KinkError, to_arb
 from ..emit.arb.array import agreeing, as_array
@@ -120,48 +122,66 @@ def _loss_symbols(derivation: Derivation):
     return yhat, y, z
 
 
-def loss_faces(derivation: Derivation, values: dict, Y: ArbArray) -> list[FaceCheck]:
-    """The loss's array code against its per-sample SymPy faces, at the batch's outputs."""
-    loss, backend = derivation.loss, _backend(values)
-    out_var, z_var = derivation.output, derivation.logits
-    B = Y.shape[0]
-    g = loss.matrix_gradient(out_var, z_var)
-    code = f"{loss.matrix_loss(out_var, z_var).code}\nG = {g.code}"
+def _array_code(derivation: Derivation, values: dict, Y: ArbArray, backend, direction: ArbArray | None) -> dict:
+    """The loss's own array code run on the batch's outputs: ``loss``, ``G`` (its gradient) and, given
+    a direction ``R`` (of the outputs, or the logits when fused), ``HR`` (its curvature times ``R``)."""
+    loss, out_var, z_var = derivation.loss, derivation.output, derivation.logits
+    code = f"{loss.matrix_loss(out_var, z_var).code}\nG = {loss.matrix_gradient(out_var, z_var).code}"
+    if direction is not None:
+        r = Var("Rdir", "R", "R", derivation.model.n_outputs)
+        code += f"\nHR = {loss.matrix_curvature(out_var, z_var, r).code}"
     namespace = {**backend.namespace(), out_var.code: values[out_var.code], z_var.code: values[z_var.code],
-                 "Y": Y, "B": B}
+                 "Y": Y, "B": Y.shape[0], "Rdir": direction}
     exec(compile(code, "<symmlp-loss-face>", "exec"), namespace)  # the loss's own array code
+    return namespace
+
+
+def _direction(B: int, m: int, field) -> ArbArray:
+    """A fixed direction of dyadic entries, none of them 0."""
+    return ArbArray.from_values([[((b + 2 * k) % 5 - 2 or 3) / 4 for k in range(m)] for b in range(B)], field)
+
+
+def loss_faces(derivation: Derivation, values: dict, Y: ArbArray, order: int = 1) -> list[FaceCheck]:
+    """The loss's array code against its per-sample SymPy faces, at the batch's outputs (for
+    ``order=2`` also its curvature ``matrix_curvature`` along a fixed direction)."""
+    loss, backend = derivation.loss, _backend(values)
+    B, m = Y.shape
+    R = _direction(B, m, backend.field) if order > 1 else None
+    namespace = _array_code(derivation, values, Y, backend, R)
     yhat, y, z = _loss_symbols(derivation)
     fused = loss.fused and derivation.ends_in_activation
-    if fused:
-        sigma = derivation.model.output_activation
-        outputs, wrt = [sigma(v) for v in z], z
-    else:
-        outputs, wrt = yhat, yhat
+    outputs, wrt = ([derivation.model.output_activation(v) for v in z], z) if fused else (yhat, yhat)
     sample = loss.sample(outputs, y, z)
-    faces = {"sympy.diff of sample": [kink_convention(sp.diff(sample, v)) for v in wrt],
-             "the loss's exact gradient": loss.gradient(outputs, y, z)}
     args = [*yhat, *y, *(z if z is not yhat else [])]
-    columns = [values[out_var.code][:, k] for k in range(len(yhat))] + [Y[:, k] for k in range(len(y))]
+    columns = [values[derivation.output.code][:, k] for k in range(m)] + [Y[:, k] for k in range(m)]
     if z is not yhat:
-        columns += [values[z_var.code][:, k] for k in range(len(z))]
-    checks = []
-    f_loss = lambdify_ball(args, sample, backend)
-    total = backend.np.sum(backend.np.asarray(f_loss(*columns)) * backend.np.ones_like(columns[0])) / B
-    ok, detail = _agree(namespace["loss"], total)
-    checks.append(FaceCheck(f"loss {loss.name}", "L: array code vs mean of the SymPy sample", ok, detail))
-    for face, exprs in faces.items():
-        f = lambdify_ball(args, exprs, backend)
-        cols = [backend.np.asarray(c) * backend.np.ones_like(columns[0]) for c in f(*columns)]
-        G = backend.np.concatenate([c.reshape(B, 1) for c in cols], axis=1) / B
-        ok, detail = _agree(namespace["G"], G)
-        checks.append(FaceCheck(f"loss {loss.name}", f"∂L/∂{'Z' if fused else 'A'}: array code vs {face}", ok,
-                                detail))
+        columns += [values[derivation.logits.code][:, k] for k in range(m)]
+    ones = backend.np.ones_like(columns[0])
+
+    def per_sample(exprs: list) -> list[ArbArray]:
+        return [backend.np.asarray(c) * ones for c in lambdify_ball(args, exprs, backend)(*columns)]
+
+    def as_matrix(cols: list[ArbArray]) -> ArbArray:
+        return backend.np.concatenate([c.reshape(B, 1) for c in cols], axis=1) / B
+
+    subject, of = f"loss {loss.name}", "Z" if fused else "A"
+    ok, detail = _agree(namespace["loss"], backend.np.sum(per_sample([sample])[0]) / B)
+    checks = [FaceCheck(subject, "L: array code vs mean of the SymPy sample", ok, detail)]
+    for face, exprs in {"sympy.diff of sample": [kink_convention(sp.diff(sample, v)) for v in wrt],
+                        "the loss's exact gradient": loss.gradient(outputs, y, z)}.items():
+        ok, detail = _agree(namespace["G"], as_matrix(per_sample(exprs)))
+        checks.append(FaceCheck(subject, f"∂L/∂{of}: array code vs {face}", ok, detail))
+    if R is not None:
+        second = per_sample([kink_convention(sp.diff(sample, a, b)) for a in wrt for b in wrt])
+        HR = [sum((second[j * m + k] * R[:, k] for k in range(m)), start=0 * ones) for j in range(m)]
+        ok, detail = _agree(namespace["HR"], as_matrix(HR))
+        checks.append(FaceCheck(subject, f"curvature along R{{{of}}}: array code vs sympy.diff twice", ok, detail))
     return checks
 
 
 def all_faces(derivation: Derivation, values: dict, Y: ArbArray, order: int = 1) -> list[FaceCheck]:
     """:func:`activation_faces` and :func:`loss_faces`; an undecidable comparison is a failed face."""
     try:
-        return [*activation_faces(derivation, values, order), *loss_faces(derivation, values, Y)]
+        return [*activation_faces(derivation, values, order), *loss_faces(derivation, values, Y, order)]
     except KinkError as exc:
         return [FaceCheck("faces", "evaluation", False, f"undecided at a kink: {exc}")]

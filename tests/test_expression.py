@@ -172,3 +172,17 @@ def test_bad_expressions_are_refused_with_a_clear_message(args, error, match):
 def test_a_kink_sympy_cannot_differentiate_is_refused():
     with pytest.raises(ExpressionError, match="not differentiable"):
         Expression(b * x + sp.Heaviside(x, a), [x], [a, b])  # the value at 0 is a parameter
+
+
+def test_exact_hessian_from_the_index_form_equals_sympy_diff_twice():
+    model = Expression(a * sp.exp(-b**2 * x**2) + sp.sin(a * b * x), [x], [a, b])
+    ell = (model.exprs[0] - model.targets[0]) ** 2 / 2
+    assert sp.simplify(symmlp.hessian(model) - sp.hessian(ell, model.params)) == sp.zeros(2, 2)
+    u = sp.Symbol("u")  # in the middle of a chain, R{a} flows into the stage
+    net = symmlp.serial(Affine(1, 1, 1), Elementwise(1, 1, "tanh"),
+                        ExpressionStage([a * sp.sin(u) + b * u**2], [u], [a, b], layer=2))
+    point = dict(zip([*net.params, *net.inputs, *net.targets],
+                     [sp.Rational(1, 2), sp.Rational(1, 3), 2, 3, sp.Rational(3, 4), 1]))
+    ell = (net.output[0] - net.targets[0]) ** 2 / 2
+    diff = symmlp.hessian(net, at=point) - sp.hessian(ell, net.params).xreplace(point)
+    assert max(abs(sp.N(e, 40)) for e in diff) < 1e-35

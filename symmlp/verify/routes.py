@@ -94,8 +94,9 @@ def _stacked_values(RL, count: int) -> np.ndarray:
     """``R{L}`` of each direction of a block (a direction that leaves the loss alone gives 0)."""
     if isinstance(RL, LazyStack):
         RL = RL.materialize()
-    data = RL.data if isinstance(RL, ArbArray) else np.asarray(RL, dtype=object)
-    return np.broadcast_to(data, (count,)) if not getattr(RL, "stack", False) else data
+    if not isinstance(RL, ArbArray):
+        return np.broadcast_to(np.asarray(RL, dtype=object), (count,))
+    return RL.data if RL.stack else np.broadcast_to(RL.data, (count,))
 
 
 def route_b(derivation: Derivation, point: CheckPoint, prec: int, prefer_exact: bool = True,

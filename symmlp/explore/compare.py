@@ -206,6 +206,29 @@ def _data(text: str, n: int, interval: tuple[float, float], n_train: int, n_test
     return U[:n_train], y[:n_train], U[n_train:], y[n_train:]
 
 
+def _fit_all(plan, data, steps: int, seed: int, log) -> list[Fit]:
+    """Fit each ``(family, budget, model)`` of ``plan`` once (a model repeated at a larger budget
+    is reused), on standardised targets; errors in the target's units."""
+    Xtr, ytr, Xte, yte = data
+    mean, scale = float(np.mean(ytr)), float(np.std(ytr)) or 1.0
+    ztr, zte = (ytr - mean) / scale, (yte - mean) / scale
+    fits, done = [], {}
+    for i, (fam, budget, model) in enumerate(plan, 1):
+        key = (fam.name, model)
+        if key not in done:
+            t0 = time.perf_counter()
+            theta = (least_squares(model, Xtr, ztr) if fam.linear
+                     else lbfgs(model, Xtr, ztr, steps=steps, seed=seed * 7919 + i))
+            done[key] = (rmse(model, theta, Xtr, ztr) * scale, rmse(model, theta, Xte, zte) * scale,
+                         time.perf_counter() - t0)
+        train_err, test_err, seconds = done[key]
+        fits.append(Fit(fam.name, budget, model, train_err, test_err))
+        if log is not None:
+            log(f"[{i:>2}/{len(plan)}] {fam.name:<20} budget {budget:>4}: {model.num_params:>4} parameters, "
+                f"{describe(model):<28} test RMSE {test_err:.3e}  ({seconds:.1f} s)")
+    return fits
+
+
 def compare(target: str | None = None, n_inputs: int = 3, *, interval: Sequence[float] = (-1.0, 1.0),
             budgets: Sequence[int] = DEFAULT_BUDGETS, expressions: Mapping[str, Any] | None = None,
             n_train: int = 1000, n_test: int = 2000, steps: int = 400, seed: int = 0,
@@ -261,24 +284,8 @@ def compare(target: str | None = None, n_inputs: int = 3, *, interval: Sequence[
     steps, seed = check_int(steps, "steps", 1, 100_000), check_seed(seed)
     target_error = check_real(target_error, "target_error", low=0, low_open=True)
     Xtr, ytr, Xte, yte = _data(text, n, interval, n_train, n_test, seed)
-    mean, scale = float(np.mean(ytr)), float(np.std(ytr)) or 1.0
     plan = [(fam, b, model) for fam in fams for b in budgets if (model := fam.build(b)) is not None]
-    fits, done = [], {}
-    for i, (fam, budget, model) in enumerate(plan, 1):
-        key = (fam.name, model)
-        if key not in done:
-            t0 = time.perf_counter()
-            z = (ytr - mean) / scale
-            theta = (least_squares(model, Xtr, z) if fam.linear
-                     else lbfgs(model, Xtr, z, steps=steps, seed=seed * 7919 + i))
-            train_err = rmse(model, theta, Xtr, z) * scale
-            test_err = rmse(model, theta, Xte, (yte - mean) / scale) * scale
-            done[key] = (theta, train_err, test_err, time.perf_counter() - t0)
-        theta, train_err, test_err, seconds = done[key]
-        fits.append(Fit(fam.name, budget, model, train_err, test_err))
-        if log is not None:
-            log(f"[{i:>2}/{len(plan)}] {fam.name:<20} budget {budget:>4}: {model.num_params:>4} parameters, "
-                f"{describe(model):<24} test RMSE {test_err:.3e}  ({seconds:.1f} s)")
+    fits = _fit_all(plan, (Xtr, ytr, Xte, yte), steps, seed, log)
     return CompareResult(text, n, interval, budgets, seed, n_train, n_test, steps, float(np.std(yte)),
                          target_error, tuple(fits), tuple(f.name for f in fams))
 

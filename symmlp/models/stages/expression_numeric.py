@@ -28,10 +28,22 @@ def _lazy(build: Callable[[], Callable]) -> Callable:
     return call
 
 
+def _arguments(backend, n_in: int, n_par: int, X, theta, V=None, RX=None) -> list:
+    """The lambdified functions' arguments: input columns, parameters, then (for the tangent)
+    the direction and ``R{a}`` (zeros when the stage's input does not move)."""
+    col = backend.columns
+    xs = [col(X, [i]) for i in range(n_in)]
+    ts = [theta[j] for j in range(n_par)]
+    if V is None:
+        return [*xs, *ts]
+    rs = [col(RX, [i]) for i in range(n_in)] if RX is not None else [0.0] * n_in
+    return [*xs, *ts, *(V[j] for j in range(n_par)), *rs]
+
+
 def expression_helpers(stage, backend) -> dict:
     """``expr<l>``, ``expr<l>_grad``, ``expr<l>_grad_input``, ``expr<l>_tangent``, ``expr<l>_hvp`` and
     ``expr<l>_hvp_input`` of ``stage`` written for ``backend``."""
-    calc, col, cat = stage.calculus, backend.columns, backend.concat_columns
+    calc, col, cat = stage.calculus, backend.columns, backend.concat_columns  # columns: (B, 1) values
     n_in, n_out, n_par = stage.n_in, stage.n_out, len(stage.params)
     v_syms, r_syms = (lambda: calc.directions[0]), (lambda: calc.directions[1])
     values = _lazy(lambda: calc.numeric(stage.exprs, backend))
@@ -44,15 +56,9 @@ def expression_helpers(stage, backend) -> dict:
                                           [*v_syms(), *r_syms()]))
 
     def args(X, theta, V=None, RX=None):
-        xs = [col(X, [i]) for i in range(n_in)]
-        ts = [theta[j] for j in range(n_par)]
-        if V is None:
-            return [*xs, *ts]
-        rs = [col(RX, [i]) for i in range(n_in)] if RX is not None else [0.0] * n_in
-        return [*xs, *ts, *(V[j] for j in range(n_par)), *rs]
+        return _arguments(backend, n_in, n_par, X, theta, V, RX)
 
     def columns(X, flat, rows, width):
-        """``rows`` columns of ``width`` values each, every value made a (B, 1) column."""
         ones = backend.ones_column(X)
         return [[ones * flat[r * width + c] for c in range(width)] for r in range(rows)]
 

@@ -50,6 +50,11 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"symmlp: warning: {_one_line(message)} ({category.__name__}; the result is still printed)",
+          file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -57,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)  # a numeric warning is a bug to report
+            warnings.showwarning = _show_warning  # any other warning: one line that says it is one
             args = parser.parse_args(argv)
             if getattr(args, "func", None) is None:
                 parser.print_help()

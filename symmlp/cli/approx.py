@@ -53,13 +53,11 @@ def _int(args, name: str, low: int) -> int:
 
 
 def _target(args) -> tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]:
-    from ..explore.finite import prove_finite
-    from ..explore.target import parse_target
+    from ..explore.target import proven_finite_target
 
-    expr, symbols = parse_target(args.target, 1)
     interval = parse_exact_interval(args.interval)
-    prove_finite(expr, symbols, [(float(interval[0]), float(interval[1]))])
-    return expr, interval
+    f = proven_finite_target(args.target, 1, (float(interval[0]), float(interval[1])))
+    return f.expr, interval
 
 
 def _check_plots(folder: str | None, *names: str) -> None:

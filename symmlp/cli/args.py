@@ -32,6 +32,8 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, not usage and a traceback."""
 
     def error(self, message: str):
+        # argparse names a failing type function ("invalid _positive_float value"): say "value" instead
+        message = re.sub(r"invalid [A-Za-z_][A-Za-z0-9_]* value", "invalid value", message)
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
@@ -161,8 +163,8 @@ def _activation(text: str) -> str | list[str]:
     names = [t.strip() for t in text.split(",")]
     for name in names:
         if name not in activation_names():
-            raise UsageError(f"--activation: unknown activation {name!r:.40}; valid names: "
-                             f"{', '.join(activation_names())}")
+            raise argparse.ArgumentTypeError(f"unknown activation {name!r:.40}; valid names: "
+                                             f"{', '.join(activation_names())}")
     return names if len(names) > 1 else names[0]
 
 

@@ -6,7 +6,7 @@ evaluates the SymPy expression in python-flint's ``arb`` ball arithmetic over
 the whole box, bisecting where the enclosure is not finite: when every piece
 has a finite enclosure the function is *proven* bounded on the box (and the
 bound is returned); when a piece shrinks to a point and still is not finite,
-the function has a pole or leaves its domain there, and the error names the
+the function has a pole, leaves its domain or overflows there, and the error names the
 point.  The work is bounded by ``max_pieces``.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from fractions import Fraction
 
 import sympy as sp
 from flint import arb
@@ -97,11 +96,20 @@ def _eval(e: sp.Expr, env: dict) -> arb:
 
 
 def _ball(lo: float, hi: float) -> arb:
-    """The smallest float ball holding ``[lo, hi]`` (exact for dyadic ends, as bisection keeps them)."""
-    mid, rad = (lo + hi) / 2, (hi - lo) / 2
-    while Fraction(mid) - Fraction(rad) > Fraction(lo) or Fraction(mid) + Fraction(rad) < Fraction(hi):
-        rad = math.nextafter(rad, math.inf)
-    return arb(mid, rad)
+    """A ball holding ``[lo, hi]``: the union of the two exact end points (rounded outward by arb).
+
+    A midpoint-radius ball computed in floats may miss an end by an ulp; widening the radius ulp by
+    ulp took millions of steps when the radius is far smaller than the midpoint."""
+    return arb(lo).union(arb(hi))
+
+
+def _magnitude(value: arb) -> str:
+    """``|value|`` to 3 digits as ``m e+E`` even when E is far beyond what a float or arb's printer shows."""
+    low = value.abs_lower()
+    reference = low if low > 0 else value.abs_upper()
+    exponent = float((reference.log() / arb(10).log()).mid())
+    whole = math.floor(exponent)
+    return f"{10 ** (exponent - whole):.3g}e+{whole}"
 
 
 def _point(v: float, scale: float) -> str:
@@ -141,7 +149,7 @@ def prove_finite(expr: sp.Expr, symbols: Sequence[sp.Symbol], box: Sequence[tupl
     >>> prove_finite(1 / x, [x], [(-1, 1)])
     Traceback (most recent call last):
     ...
-    symmlp.explore.finite.NotFiniteError: 1/x is not finite on [-1, 1]: it has a pole or leaves its domain near x = 0
+    symmlp.explore.finite.NotFiniteError: 1/x is not finite on [-1, 1]: it has a pole, ... near x = 0
     >>> prove_finite(sp.tan(x), [x], [(-2, 2)])
     Traceback (most recent call last):
     ...
@@ -167,11 +175,11 @@ def prove_finite(expr: sp.Expr, symbols: Sequence[sp.Symbol], box: Sequence[tupl
             at = ", ".join(f"{s} = {_point((a + b) / 2, b0 - a0)}"
                            for s, (a, b), (a0, b0) in zip(symbols, piece, box))
             if value.is_finite():
-                size = value.abs_lower().str(3, radius=False)
+                size = _magnitude(value)
                 raise NotFiniteError(f"{expr} reaches about {size} near {at}, beyond "
                                      f"float64 ({limit:g}); rescale it or shrink the interval")
-            raise NotFiniteError(f"{expr} is not finite on {where}: it has a pole or leaves its domain "
-                                 f"near {at}")
+            raise NotFiniteError(f"{expr} is not finite on {where}: it has a pole, leaves its domain or "
+                                 f"overflows near {at}")
         mid = (lo + hi) / 2
         pieces += [(*piece[:k], (lo, mid), *piece[k + 1:]), (*piece[:k], (mid, hi), *piece[k + 1:])]
     return bound

@@ -205,6 +205,21 @@ def _approx(expr: sp.Expr) -> complex | None:
         return complex(math.inf)
 
 
+def _power_refusal(base: sp.Expr, exponent: sp.Rational, bits: float) -> str:
+    """Why ``base**exponent`` is refused, with the decimal to write instead when there is one."""
+    what = "root" if exponent.q > abs(exponent.p) else "power"
+    base_text = re.sub(r"x_(\d+)", r"x\1", str(base))
+    reason = (f"power too large: the exact {what} ({base_text})**({exponent}) needs numbers of about "
+              f"{float(bits):.2g} bits (at most {_MAX_BITS})")
+    value = _approx(base) if base.is_number else None
+    if value is not None and value.imag == 0 and value.real > 0:
+        try:
+            return f"{reason}; write its value as a decimal, about {value.real ** float(exponent):.12g}"
+        except OverflowError:
+            pass
+    return f"{reason}; use a smaller exponent"
+
+
 class _Parser:
     def __init__(self, text: str, variables: dict[str, sp.Symbol], allowed: str):
         self.tokens = _tokenize(text)
@@ -299,8 +314,8 @@ class _Parser:
         self.depth -= 1
         # SymPy computes exact powers of the numbers in the base; for a rational
         # exponent p/q, their size grows like bits * (|p/q| + q).
-        if exponent.is_Rational and _coefficient_bits(base) * (abs(exponent) + exponent.q) > _MAX_BITS:
-            raise self.error(op, f"power too large (exponent {exponent})")
+        if exponent.is_Rational and (bits := _coefficient_bits(base) * (abs(exponent) + exponent.q)) > _MAX_BITS:
+            raise self.error(op, _power_refusal(base, exponent, bits))
         return self.build(op, operator.pow, base, exponent)
 
     def parenthesized(self, open_tok: _Token) -> sp.Expr:

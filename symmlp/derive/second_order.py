@@ -86,9 +86,22 @@ class SecondOrder:
         self.rloss = MatrixEquation("rloss", layer, "R{L}", f"1ᵀ ({g.text}) ⊙ {r.text} 1",
                                     r"\mathcal{R}\{L\}", rf"\mathbf{{1}}^\top \left({g.tex}\right) \odot {r.tex}"
                                     r" \mathbf{1}", f"RL = np.sum(({g.code}) * {r.code})", "scalar")
-        self.curvature = d.loss.matrix_curvature(d.output, d.logits, r)
-        self.hvp_backward = tuple(self._hvp_backward(g, fused_head, layer))
-        self.gn_backward = tuple(self._gn_backward(fused_head, layer))
+        self._fused_head, self._layer = fused_head, layer
+
+    @cached_property
+    def curvature(self) -> Term:
+        """``H_loss R{output}`` (``R{logits}`` for a fused loss); NotImplementedError for a loss without it."""
+        d = self.derivation
+        return d.loss.matrix_curvature(d.output, d.logits, self.r_loss_arg)
+
+    @cached_property
+    def hvp_backward(self) -> tuple[MatrixEquation, ...]:
+        g = self.derivation.loss.matrix_gradient(self.derivation.output, self.derivation.logits)
+        return tuple(self._hvp_backward(g, self._fused_head, self._layer))
+
+    @cached_property
+    def gn_backward(self) -> tuple[MatrixEquation, ...]:
+        return tuple(self._gn_backward(self._fused_head, self._layer))
 
     def _hvp_backward(self, g: Term, fused_head: bool, layer: int) -> list[MatrixEquation]:
         d, rg, eqs = self.derivation, self.curvature, []

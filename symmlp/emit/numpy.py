@@ -111,7 +111,11 @@ class CompiledModel:
         return _second_order_program(self.model, self.loss)[0]
 
     def _second(self, name: str) -> Callable:
-        return _second_order_program(self.model, self.loss)[1][name]
+        namespace = _second_order_program(self.model, self.loss)[1]
+        if name not in namespace:
+            raise NotImplementedError(f"{name} needs the loss curvature; loss {self.loss.name!r} does not define "
+                                      "matrix_curvature")
+        return namespace[name]
 
     def check_theta(self, theta) -> np.ndarray:
         """``theta`` as a finite float64 vector of ``num_params`` entries, or a clear error."""

@@ -58,14 +58,18 @@ def second_order_programs(derivation: Derivation) -> list[Function]:
     setup = ["B = X.shape[0]", *unpack_lines(layout), *unpack_lines(layout, "v", "V")]
     rforward = [*forward, *so.rforward, *loss]
     keep = _keep(layout)
-    return [
-        Function("hvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.hvp_backward]),
-                 [f"return {gradient_expression(layout, 'h')}"], keep),
-        Function("gnvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.gn_backward]),
-                 [f"return {gradient_expression(layout)}"], keep),
-        Function("loss_and_jvp", "theta, v, X, Y", setup, equation_lines([*rforward, so.rloss]),
-                 ["return loss, RL"], keep),
-    ]
+    functions = [Function("loss_and_jvp", "theta, v, X, Y", setup, equation_lines([*rforward, so.rloss]),
+                          ["return loss, RL"], keep)]
+    try:  # a loss without curvature has forward mode but no Hessian products
+        functions += [
+            Function("hvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.hvp_backward]),
+                     [f"return {gradient_expression(layout, 'h')}"], keep),
+            Function("gnvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.gn_backward]),
+                     [f"return {gradient_expression(layout)}"], keep),
+        ]
+    except NotImplementedError:
+        pass
+    return functions
 
 
 def _keep(layout) -> set[str]:

@@ -286,6 +286,7 @@ def derivation_document(model, loss: str = "mse", *, title: str | None = None,
 def _second_order_section(d) -> list[str]:
     try:
         so = second_order(d)
+        hvp_backward = so.hvp_backward
     except NotImplementedError:  # a stage or the loss without an R-operator
         return []
     shown = ("delta", "rdelta", "hvp")
@@ -299,7 +300,7 @@ def _second_order_section(d) -> list[str]:
         align(matrix_rows([so.rloss])),
         "Applied to the backward pass, with the second derivatives of the activations, it gives the "
         r"Hessian-vector product $H V = \mathcal{R}\{\nabla_\theta L\}$ block by block:" + "\n",
-        align(matrix_rows([e for e in so.hvp_backward if e.kind in shown])),
+        align(matrix_rows([e for e in hvp_backward if e.kind in shown])),
         "Leaving out the second-derivative terms and the $V$ terms of the backward pass, and "
         r"running it on the loss curvature $H_{\ell}\,\mathcal{R}\{\hat y\}$ instead, gives the "
         r"Gauss--Newton product $J^\top H_{\ell} J V$, positive semi-definite.  Every column of the "

@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `symmlp count ... | head`
         sys.stderr.close()
         return 0
+    except RecursionError:  # SymPy walks expressions recursively: one level per layer
+        print("symmlp: error: the expression is nested too deeply for SymPy to walk (Python's recursion "
+              "limit); use fewer layers", file=sys.stderr)
+        return 2
     except MemoryError:
         print("symmlp: error: out of memory; choose a smaller size", file=sys.stderr)
         return 2

@@ -17,19 +17,17 @@ than a unary sign, so ``-x**2`` is ``-(x**2)``)::
 from __future__ import annotations
 
 import cmath
-import functools
 import keyword
-import math
 import numbers
 import operator
 import re
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
+
+from .target_tokens import Token, tokenize
+from .target_values import approx_value, coefficient_bits
 
 __all__ = [
     "CONSTANTS",
@@ -43,7 +41,6 @@ __all__ = [
 
 MAX_LENGTH = 500
 MAX_DEPTH = 50
-_MAX_EXPONENT = 400
 _MAX_BITS = 1 << 16
 
 FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
@@ -62,25 +59,6 @@ FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
 }
 CONSTANTS: dict[str, sp.Expr] = {"e": sp.E, "pi": sp.pi}
 
-_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SPACE = " \t\r\n"
-_OPERATORS = ("**", "+", "-", "*", "/", "(", ")")
-_BRACKETS = "brackets are not allowed; group with parentheses"
-_QUOTES = "strings are not allowed"
-_BAD_CHARS = {
-    ".": "attribute access is not allowed ('.' may only appear inside a number such as 0.5)",
-    "[": _BRACKETS,
-    "]": _BRACKETS,
-    "{": _BRACKETS,
-    "}": _BRACKETS,
-    ",": "commas are not allowed; every function takes exactly one argument",
-    "'": _QUOTES,
-    '"': _QUOTES,
-    "^": "'^' is not allowed; write powers with '**'",
-    ";": "';' is not allowed; give a single expression",
-    "=": "'=' is not allowed; give an expression, not an assignment or comparison",
-}
 _OPERAND = "expected a number, variable, constant, function call or '('"
 _NO_OPERATOR = "missing operator before it (implicit multiplication is not allowed; write '*')"
 
@@ -93,125 +71,13 @@ class TargetSyntaxError(ValueError):
     """
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "num", "name", "op", "end" or "bad"
-    text: str
-    col: int
-    value: object = None  # Fraction for "num", reason for "bad"
-
-
-def _tokenize(text: str) -> list[_Token]:
-    """Split ``text`` into tokens; problems become "bad" tokens, reported in order."""
-    tokens = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in _SPACE:
-            i += 1
-            continue
-        number = _NUMBER.match(text, i)
-        name = _NAME.match(text, i)
-        if number:
-            literal = number.group()
-            tokens.append(_number_token(literal, i + 1))
-            i = number.end()
-        elif name:
-            tokens.append(_Token("name", name.group(), i + 1))
-            i = name.end()
-        else:
-            op = next((op for op in _OPERATORS if text.startswith(op, i)), None)
-            if op:
-                tokens.append(_Token("op", op, i + 1))
-                i += len(op)
-            else:
-                reason = _BAD_CHARS.get(ch, "unexpected character")
-                tokens.append(_Token("bad", ch, i + 1, reason))
-                break
-    tokens.append(_Token("end", "", len(text) + 1))
-    return tokens
-
-
-def _number_token(literal: str, col: int) -> _Token:
-    _, _, exponent = literal.lower().partition("e")
-    out_of_range = "number out of range; literals must lie within the float64 range (about 1.8e308)"
-    if exponent and abs(int(exponent)) > _MAX_EXPONENT:
-        return _Token("bad", literal, col, out_of_range)
-    value = Fraction(literal)
-    if value > sys.float_info.max:
-        return _Token("bad", literal, col, out_of_range)
-    return _Token("num", literal, col, value)
-
-
-def _coefficient_bits(expr: sp.Expr) -> int:
-    return max(
-        (max(abs(r.p).bit_length(), r.q.bit_length()) for r in expr.atoms(sp.Rational)),
-        default=0,
-    )
-
-
-_APPROX: dict[type, Callable[[complex], complex]] = {
-    sp.Abs: abs,
-    sp.cos: cmath.cos,
-    sp.cosh: cmath.cosh,
-    sp.cot: lambda z: 1 / cmath.tan(z),
-    sp.coth: lambda z: 1 / cmath.tanh(z),
-    sp.csc: lambda z: 1 / cmath.sin(z),
-    sp.csch: lambda z: 1 / cmath.sinh(z),
-    sp.exp: cmath.exp,
-    sp.log: cmath.log,
-    sp.sec: lambda z: 1 / cmath.cos(z),
-    sp.sech: lambda z: 1 / cmath.cosh(z),
-    sp.sin: cmath.sin,
-    sp.sinh: cmath.sinh,
-    sp.tan: cmath.tan,
-    sp.tanh: cmath.tanh,
-}
-
-_KNOWN = {sp.pi: cmath.pi, sp.E: cmath.e, sp.I: 1j}
-
-
-@functools.lru_cache(maxsize=4096)
-def _approx(expr: sp.Expr) -> complex | None:
-    """Floating-point value of a constant (inf on overflow), or None if unknown.
-
-    Computed without SymPy's evalf, which may hang or overflow on constants
-    such as ``exp(exp(exp(9)))``.
-    """
-    try:
-        if expr.is_Rational:
-            return complex(expr.p / expr.q)
-        if expr.is_Pow and expr.base.is_Rational and expr.base != 0:
-            exponent = _approx(expr.exp)
-            base = expr.base
-            log_base = math.log(abs(base.p)) - math.log(base.q) + (1j * math.pi if base.p < 0 else 0)
-            return None if exponent is None else cmath.exp(exponent * log_base)
-        if expr in _KNOWN:
-            return _KNOWN[expr]
-        args = [_approx(arg) for arg in expr.args]
-        if None in args:
-            return None
-        if expr.is_Add:
-            return sum(args, 0j)
-        if expr.is_Mul:
-            return math.prod(args, start=1 + 0j)
-        if expr.is_Pow:
-            return args[0] ** args[1]
-        if isinstance(expr, sp.Max):
-            return max(args, key=lambda z: z.real)
-        f = _APPROX.get(expr.func)
-        return f(*args) if f else None
-    except (OverflowError, ZeroDivisionError, ValueError):
-        return complex(math.inf)
-
-
 def _power_refusal(base: sp.Expr, exponent: sp.Rational, bits: float) -> str:
     """Why ``base**exponent`` is refused, with the decimal to write instead when there is one."""
     what = "root" if exponent.q > abs(exponent.p) else "power"
     base_text = re.sub(r"x_(\d+)", r"x\1", str(base))
     reason = (f"power too large: the exact {what} ({base_text})**({exponent}) needs numbers of about "
               f"{float(bits):.2g} bits (at most {_MAX_BITS})")
-    value = _approx(base) if base.is_number else None
+    value = approx_value(base) if base.is_number else None
     if value is not None and value.imag == 0 and value.real > 0:
         try:
             return f"{reason}; write its value as a decimal, about {value.real ** float(exponent):.12g}"
@@ -222,23 +88,23 @@ def _power_refusal(base: sp.Expr, exponent: sp.Rational, bits: float) -> str:
 
 class _Parser:
     def __init__(self, text: str, variables: dict[str, sp.Symbol], allowed: str):
-        self.tokens = _tokenize(text)
+        self.tokens = tokenize(text)
         self.pos = 0
         self.depth = 0
         self.variables = variables
         self.allowed = allowed
 
-    def error(self, tok: _Token, reason: str) -> TargetSyntaxError:
+    def error(self, tok: Token, reason: str) -> TargetSyntaxError:
         what = "end of text" if tok.kind == "end" else repr(tok.text)
         return TargetSyntaxError(f"refused {what} at column {tok.col}: {reason}; {self.allowed}")
 
-    def peek(self) -> _Token:
+    def peek(self) -> Token:
         tok = self.tokens[self.pos]
         if tok.kind == "bad":
             raise self.error(tok, str(tok.value))
         return tok
 
-    def advance(self) -> _Token:
+    def advance(self) -> Token:
         tok = self.peek()
         self.pos += 1
         return tok
@@ -247,12 +113,12 @@ class _Parser:
         tok = self.peek()
         return tok.kind == "op" and tok.text in ops
 
-    def enter(self, tok: _Token) -> None:
+    def enter(self, tok: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(tok, f"nesting deeper than {MAX_DEPTH} levels")
 
-    def build(self, tok: _Token, fn: Callable[..., sp.Expr], *args: sp.Expr) -> sp.Expr:
+    def build(self, tok: Token, fn: Callable[..., sp.Expr], *args: sp.Expr) -> sp.Expr:
         """Apply ``fn`` to SymPy arguments, refusing results unusable as a real target."""
         try:
             expr = fn(*args)
@@ -260,7 +126,7 @@ class _Parser:
                 reason = "the result is infinite or undefined (such as 1/0 or log(0))"
             elif not expr.is_number:
                 return expr
-            elif (value := _approx(expr)) is not None and not cmath.isfinite(value):
+            elif (value := approx_value(expr)) is not None and not cmath.isfinite(value):
                 reason = "a constant here exceeds the float64 range (about 1.8e308) when evaluated"
             elif expr.is_extended_real is False:
                 reason = "the result is a non-real constant"
@@ -314,11 +180,11 @@ class _Parser:
         self.depth -= 1
         # SymPy computes exact powers of the numbers in the base; for a rational
         # exponent p/q, their size grows like bits * (|p/q| + q).
-        if exponent.is_Rational and (bits := _coefficient_bits(base) * (abs(exponent) + exponent.q)) > _MAX_BITS:
+        if exponent.is_Rational and (bits := coefficient_bits(base) * (abs(exponent) + exponent.q)) > _MAX_BITS:
             raise self.error(op, _power_refusal(base, exponent, bits))
         return self.build(op, operator.pow, base, exponent)
 
-    def parenthesized(self, open_tok: _Token) -> sp.Expr:
+    def parenthesized(self, open_tok: Token) -> sp.Expr:
         self.enter(open_tok)
         inner = self.expr()
         tok = self.peek()
@@ -342,7 +208,7 @@ class _Parser:
             raise self.error(tok, f"the expression ends too early; {_OPERAND}")
         raise self.error(tok, _OPERAND)
 
-    def name(self, tok: _Token) -> sp.Expr:
+    def name(self, tok: Token) -> sp.Expr:
         following = self.tokens[self.pos]
         called = following.kind == "op" and following.text == "("
         if tok.text in FUNCTIONS:

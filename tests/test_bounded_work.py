@@ -48,6 +48,14 @@ def test_library_refuses_huge_work_up_front(call, match):
     _refused_quickly(call, match=match)
 
 
+def test_library_train_refuses_memory_it_cannot_have():
+    X = np.zeros((300_000, 1))
+    message = _refused_quickly(lambda: symmlp.train(symmlp.MLP([1, 100_000, 1]), X, X, steps=1), match="GB")
+    assert "300000 rows" in message
+    small = symmlp.train(symmlp.MLP([1, 100_000, 1]), X[:100], X[:100], steps=1)  # the same net, a small batch
+    assert small.losses.size == 1
+
+
 def test_the_largest_allowed_sizes_still_work():
     assert approx.bernstein(np.sin, 50).free_symbols == {approx.X1}
     assert approx.relu_interpolant(np.sin, 10**5).num_params == 3 * 10**5 + 1
@@ -83,6 +91,8 @@ def test_chunked_predict_equals_one_pass():
     (["train", "100000,100000,1", "--target", "x", "--steps", "2"], "multiply-adds"),
     (["train", "--widths", "100000,100000,1", "--target", "x", "--steps", "2"], "multiply-adds"),
     (["latex", "100000,100000,1", "-o", "never.tex"], "parameters"),
+    (["train", "1,30000,30000,1", "--target", "x", "--steps", "1", "--n", "1"], "GB"),
+    (["train", "1,100000,1", "--target", "x", "--steps", "1", "--n", "300000"], "GB"),
     (["show", "2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,1", "--full"], "nodes"),
 ])
 def test_cli_refuses_huge_work_with_one_line(capsys, tmp_path, monkeypatch, argv, needle):

@@ -57,6 +57,7 @@ def test_bad_values_are_one_line_naming_what_was_given(capsys, argv, needle):
     ("sqrt(x)", "-1,0.5", "domain"),
     ("exp(x)", "0,800", "float64"),
     ("10**200*exp(x)", "0,300", "float64"),
+    ("1/(x - 0.5)", "-1,1", "the target 1/(x - 0.5) is not finite on [-1, 1]"),
 ])
 @pytest.mark.parametrize("command", [["train", "1,4,1", "--steps", "5"], ["approx", "bernstein"]])
 def test_targets_not_finite_on_the_interval_are_refused_before_work(capsys, tmp_path, command, target, interval,

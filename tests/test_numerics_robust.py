@@ -139,6 +139,12 @@ def test_huge_inputs_are_named():
     assert err.cause == "inputs" and "|x| = 1e+160" in str(err) and "standardise" in str(err)
 
 
+def test_huge_inputs_and_targets_are_both_named():
+    X = np.linspace(-1e200, 1e200, 11).reshape(-1, 1)
+    err = _diverge(X, X, lr=1e-3)
+    assert "|y| = 1e+200 and the inputs |x| = 1e+200" in str(err) and "rescale both" in str(err)
+
+
 def test_a_too_large_learning_rate_is_named_for_ordinary_data():
     X = np.linspace(-1, 1, 11).reshape(-1, 1)
     err = _diverge(X, 2 * X, lr=1e3)

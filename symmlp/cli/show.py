@@ -16,8 +16,9 @@ MAX_STAGES = 150  # 80 layers print; 100 exceed the recursion limit
 def run(args) -> int:
     model = model_from_args(args, "show")
     if len(model.stages) > MAX_STAGES:
-        raise UsageError(f"{model!r:.60} nests {len(model.stages)} stages; printing its expression recurses once "
-                         f"per stage (at most {MAX_STAGES}); use `symmlp latex` for the derivation")
+        raise UsageError(f"this model nests {len(model.stages)} stages ({model.num_params} parameters); printing its "
+                         f"expression recurses once per stage (at most {MAX_STAGES}); use `symmlp latex` for the "
+                         "derivation")
     size = model.expanded_size()
     if size > FULL_MAX_NODES or (size > SHOW_MAX_NODES and not args.full):
         if args.full:

@@ -74,8 +74,8 @@ class TargetSyntaxError(ValueError):
 def _power_refusal(base: sp.Expr, exponent: sp.Rational, bits: float) -> str:
     """Why ``base**exponent`` is refused, with the decimal to write instead when there is one."""
     what = "root" if exponent.q > abs(exponent.p) else "power"
-    base_text = re.sub(r"x_(\d+)", r"x\1", str(base))
-    reason = (f"power too large: the exact {what} ({base_text})**({exponent}) needs numbers of about "
+    base_text = re.sub(r"x_(\d+)", r"x\1", str(base) if base.is_Atom else f"({base})")
+    reason = (f"power too large: the exact {what} {base_text}**({exponent}) needs numbers of about "
               f"{float(bits):.2g} bits (at most {_MAX_BITS})")
     value = approx_value(base) if base.is_number else None
     if value is not None and value.imag == 0 and value.real > 0:
@@ -396,7 +396,8 @@ def proven_finite_target(text: str, n_inputs: int, interval: tuple[float, float]
     try:
         prove_finite(f.expr, f.symbols, [interval] * n_inputs)
     except NotFiniteError as exc:
-        detail = str(exc).split(" ", 1)[1]
+        message, shown = str(exc), str(f.expr)  # the message starts with the expression, which may hold spaces
+        detail = message[len(shown):].lstrip() if message.startswith(shown) else message
         detail = detail.replace("x_1", "x") if n_inputs == 1 else detail.replace("x_", "x")
         raise NotFiniteError(f"the target {text} {detail}") from None
     return f

@@ -26,6 +26,7 @@ __all__ = ["TrainingDiverged", "TrainingInterrupted", "train", "DIVERGENCE_FACTO
 
 DIVERGENCE_FACTOR = 1e6
 LARGE_DATA = 1e6
+MAX_NUMBERS = 10**8  # float64 numbers a training run may hold at once (800 MB)
 
 
 class TrainingDiverged(RuntimeError):
@@ -90,6 +91,9 @@ def _as_columns(a: Any, keep_1d: bool = False) -> Any:
 def _advice(X: np.ndarray, Y: np.ndarray, lr: float, what: str) -> tuple[str, str]:
     """The likeliest cause of a divergence, and what to do about it."""
     y_scale, x_scale = float(np.max(np.abs(Y))), float(np.max(np.abs(X)))
+    if y_scale > LARGE_DATA and x_scale > LARGE_DATA:
+        return "targets", (f"the targets reach |y| = {y_scale:.3g} and the inputs |x| = {x_scale:.3g}; rescale "
+                           "both (e.g. standardise each to zero mean and unit variance) before training")
     if y_scale > LARGE_DATA:
         return "targets", (f"the targets reach |y| = {y_scale:.3g}; rescale them (e.g. divide by their "
                            "standard deviation) before training")
@@ -97,6 +101,20 @@ def _advice(X: np.ndarray, Y: np.ndarray, lr: float, what: str) -> tuple[str, st
         return "inputs", (f"the inputs reach |x| = {x_scale:.3g}; standardise them (zero mean, unit "
                           "variance) before training")
     return "learning rate", f"try a smaller learning rate than lr={lr:g} (e.g. lr={lr / 10:g})"
+
+
+def _check_memory(model, rows: int) -> None:
+    """Refuse, before allocating, a run that would hold more than ``MAX_NUMBERS`` float64 numbers at once."""
+    params = model.num_params
+    width = max((max(b.shape) for b in model.layout), default=1)
+    stages = max(1, len(model.stages))
+    numbers = 4 * params + 2 * rows * width * stages
+    if numbers > MAX_NUMBERS:
+        raise ValueError(
+            f"training this model ({params:.3g} parameters, width {width}, {stages} stages) on batches of {rows} "
+            f"rows holds about {numbers:.1e} float64 numbers at once ({8 * numbers / 1e9:.3g} GB: theta, gradient "
+            f"and momentum, and the batch's activations), more than {MAX_NUMBERS:.0e}; use smaller widths or a "
+            "smaller batch")
 
 
 def _minibatches(n: int, batch_size: int | None, rng: np.random.Generator):
@@ -196,6 +214,7 @@ def train(model, X, Y, loss: str | Loss = "mse", lr: float = 0.1, steps: int = 1
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function (step, loss, theta) or None, got {callback!r:.60}")
     rng = np.random.default_rng(check_seed(seed))
+    _check_memory(model, batch_size or n)
     theta = compiled.check_theta(init_theta(model, init, rng))
     if check_choice(backend, "backend", ("numpy", "jax")) == "jax":
         from .jax_loop import descend_on_devices

@@ -27,7 +27,7 @@ def test_tour_writes_every_planned_file_and_an_index_linking_them(toured):
     for target in re.findall(r"\]\(([^)]+)\)", index):
         assert (out / target).is_file(), target
     assert sorted(json.loads((out / MANIFEST).read_text())["files"]) == sorted(PLANNED)
-    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{k}/6]" for k in range(1, 7)]
+    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{k}/7]" for k in range(1, 8)]
 
 
 @pytest.mark.slow
@@ -42,6 +42,8 @@ def test_tour_results_carry_the_posts_claims(toured):
     kan = (out / "kan_compare.txt").read_text()
     assert "Kolmogorov-Arnold representation theorem" in kan and "substituted back and expanded: x_1*x_2" in kan
     assert "parameters needed for test RMSE <= 0.01" in kan and "MLP tanh" in kan
+    curvature = (out / "curvature.txt").read_text()
+    assert "saddle" in curvature and "says saddle" in curvature and "says degenerate" in curvature
     for doc in (out / "tex").glob("*.tex"):
         text = doc.read_text()
         assert text.splitlines()[1].startswith("\\documentclass") and text.rstrip().endswith("\\end{document}")

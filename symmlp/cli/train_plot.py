@@ -42,14 +42,12 @@ def _fit_panel(ax, fig, result, X, Y, f, args) -> str:
 
 def plot_training(result, X, Y, f, args) -> None:
     """Write ``args.plot``: the fit or the decision regions, beside the training loss."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from ..explore.plots import save_figure
 
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
+    ax, ax_loss = fig.subplots(1, 2)
     note = _fit_panel(ax, fig, result, X, Y, f, args)
     what = args.target if args.target is not None else args.data
     ax.set_title(f"{result.model!r}"[:60] + f"\non {what[:40]}{note}", fontsize=9)

@@ -26,7 +26,8 @@ from ..models.chain import check_model
 from ..ops.losses import get_loss
 from ..validate import check_int
 
-__all__ = ["CriticalPoint", "critical_points", "certify", "distinct"]
+__all__ = ["CriticalPoint", "critical_points", "certify", "distinct", "plot_surface", "plot_spectrum",
+           "summary"]
 
 GRADIENT_TOL = 1e-10
 ZERO_EIGENVALUE = 1e-8
@@ -167,3 +168,65 @@ def certify(model, point: CriticalPoint, X, Y, loss: str = "mse", digits: int = 
         H = mpmath.matrix([[mpmath.mpf(str(v.evalf(digits))) for v in row] for row in (total / len(X)).tolist()])
         eigenvalues = sorted(mpmath.eigsy(H)[0])
     return classify([float(v) for v in eigenvalues]), eigenvalues
+
+
+def summary(points: list[CriticalPoint]) -> str:
+    """How many critical points of each kind were found, and at which loss levels.
+
+    Examples
+    ========
+
+    >>> import numpy as np
+    >>> from symmlp.explore.landscape import CriticalPoint, summary
+    >>> p = CriticalPoint(np.zeros(2), 0.125, 1e-12, np.array([-1.0, 2.0]), 0)
+    >>> print(summary([p, p]))
+    critical points found from the starts: 2 (2 saddle)
+      saddle     at 1 distinct loss level(s): 0.125
+    """
+    kinds: dict[str, int] = {}
+    for p in points:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    lines = [f"critical points found from the starts: {len(points)} "
+             f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})"]
+    for kind in ("minimum", "saddle", "degenerate"):
+        levels = sorted({round(p.loss, 6) for p in points if p.kind == kind})
+        if levels:
+            lines.append(f"  {kind:10s} at {len(levels)} distinct loss level(s): "
+                         f"{', '.join(f'{v:g}' for v in levels)}")
+    return "\n".join(lines)
+
+
+def plot_surface(ax, compiled, X, Y, point: CriticalPoint, directions: tuple[int, int], title: str) -> None:
+    """The loss change around ``point`` in the plane of two Hessian eigendirections (indices into the
+    ascending eigenvalues), each axis scaled by its curvature so that a small negative eigenvalue
+    shows as clearly as a large positive one; blue where the loss falls."""
+    from matplotlib.colors import TwoSlopeNorm
+
+    values, vectors = np.linalg.eigh(compiled.hessian(point.theta, X, Y))
+    (i, j), center = directions, compiled.loss_and_grad(point.theta, X, Y)[0]
+    r = [float(np.clip(0.5 / np.sqrt(abs(values[k]) + 1e-12), 0.05, 10.0)) for k in (i, j)]
+    a, b = np.linspace(-r[0], r[0], 61), np.linspace(-r[1], r[1], 61)
+    L = np.array([[compiled.loss_and_grad(point.theta + s * vectors[:, i] + t * vectors[:, j], X, Y)[0]
+                   for s in a] for t in b]) - center
+    norm = TwoSlopeNorm(0.0, min(float(L.min()), -1e-12), max(float(L.max()), 1e-12))
+    cs = ax.contourf(a, b, L, levels=31, cmap="RdBu_r", norm=norm)
+    ax.figure.colorbar(cs, ax=ax, label="loss − loss at the point")
+    ax.plot(0, 0, "k*", ms=12)
+    ax.set(xlabel=f"eigendirection, λ = {values[i]:.3g}", ylabel=f"eigendirection, λ = {values[j]:.3g}",
+           title=title)
+
+
+def plot_spectrum(ax, compiled, model, X, Y, *, steps: int = 2000, lr: float = 0.2, seed: int = 7) -> None:
+    """The Hessian's eigenvalues every 20 steps along a gradient-descent run (symlog scale)."""
+    theta = np.random.default_rng(seed).normal(scale=1.5, size=model.num_params)
+    marks, eigs = [], []
+    for step in range(steps + 1):
+        if step % 20 == 0:
+            marks.append(step)
+            eigs.append(np.linalg.eigvalsh(compiled.hessian(theta, X, Y)))
+        theta = theta - lr * compiled.loss_and_grad(theta, X, Y)[1]
+    ax.plot(marks, np.array(eigs), lw=1)
+    ax.set_yscale("symlog", linthresh=1e-4)
+    ax.axhline(0, color="black", lw=0.5)
+    ax.set(xlabel="gradient-descent step", ylabel="Hessian eigenvalues (symlog)",
+           title="the spectrum along a gradient-descent run")

@@ -142,8 +142,9 @@ TEX = {"mlp_relu.tex": "two-layer ReLU MLP [2, 2, 1], backprop derivation",
        "gd_step.tex": "one exact gradient-descent step, [1, 2, 1] ReLU, two points",
        "kan.tex": "Kolmogorov-Arnold network [2, 2, 1] with quadratic edges, backprop derivation"}
 PLANNED = ["index.md", "models.txt", "gradients.txt", "training.txt", "fit_sin.png", "approx.txt",
-           *(f"approx/{p}" for p in APPROX_PLOTS), "kan_compare.txt", "compare.png", *(f"tex/{t}" for t in TEX)]
-STEPS = 6
+           *(f"approx/{p}" for p in APPROX_PLOTS), "kan_compare.txt", "compare.png", "curvature.txt",
+           "landscape.png", *(f"tex/{t}" for t in TEX)]
+STEPS = 7
 
 
 def _models(folder: TourFolder, log) -> str:
@@ -186,11 +187,8 @@ def _gradients(folder: TourFolder, log) -> tuple[str, bool]:
 
 
 def _training(folder: TourFolder, log) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.figure import Figure
 
     from ..models import MLP
     from ..training.loop import train
@@ -204,7 +202,8 @@ def _training(folder: TourFolder, log) -> str:
             f"(lr 0.05, momentum 0.9) on the compiled symbolic gradient:\n"
             f"  final loss {result.losses[-1]:.2e}, mean squared error {mse:.2e}\n"
             f"  the trained network as a formula: y = {formula}\n")
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
+    ax1, ax2 = fig.subplots(1, 2)
     grid = np.linspace(-np.pi, np.pi, 400)[:, None]
     ax1.plot(grid, np.sin(grid), "k", lw=3, alpha=0.3, label="sin(x)")
     ax1.plot(grid, result.predict(grid), "C0", label="[1,16,1] tanh MLP")
@@ -257,6 +256,42 @@ def _kan_and_compare(folder: TourFolder, log) -> str:
     return text
 
 
+def _curvature(folder: TourFolder, log) -> str:
+    from matplotlib.figure import Figure
+
+    from ..emit.numpy import compile_model
+    from ..models import MLP
+    from .datasets import xor
+    from .landscape import certify, critical_points, plot_surface, summary
+
+    X, Y = xor()
+    net = MLP([2, 2, 1], activation="tanh")
+    compiled = compile_model(net)
+    points = critical_points(net, X, Y, starts=24)
+    first = {}
+    for p in sorted(points, key=lambda p: (p.loss, p.eigenvalues.min())):
+        first.setdefault(p.kind, p)
+    lines = ["Curvature of XOR's loss for MLP([2, 2, 1], tanh), mse: Newton's method on the R-operator "
+             "Hessian from 24 seeded starts, each critical point classified by its Hessian's eigenvalues.",
+             summary(points)]
+    for kind, p in first.items():
+        exact_kind, values = certify(net, p, X, Y)
+        lines.append(f"certified {kind} at loss {p.loss:.3g}: the exact Hessian at the rationalised point "
+                     f"(50 digits) says {exact_kind}, smallest eigenvalue {float(values[0]):.3e}")
+    fig = Figure(figsize=(12, 5))
+    axes = fig.subplots(1, 2)
+    low = first.get("minimum") or first.get("degenerate")
+    for ax, point, directions in ((axes[0], low, (-1, -2)), (axes[1], first.get("saddle"), (0, -1))):
+        if point is not None:
+            plot_surface(ax, compiled, X, Y, point, directions, f"around a {point.kind} point, loss {point.loss:.2g}")
+    folder.save_figure("landscape.png", fig)
+    text = "\n".join(lines) + "\n"
+    folder.write_text("curvature.txt", text)
+    log(f"      {len(points)} critical points of XOR's loss; " + ", ".join(
+        f"{k} certified" for k in first))
+    return text
+
+
 def _latex(folder: TourFolder, log) -> None:
     from ..emit import latex
     from ..models import KAN, MLP
@@ -280,7 +315,8 @@ def _index(folder: TourFolder, sections: dict[str, str]) -> None:
              "The post's storyline, run: which functional form should f_θ take?", ""]
     titles = {"models": "1. Models built and counted", "gradients": "2. Gradients derived and checked",
               "training": "3. A short training run", "approx": "4. What each family can approximate",
-              "kan": "5. Kolmogorov-Arnold networks, and the post's question run"}
+              "kan": "5. Kolmogorov-Arnold networks, and the post's question run",
+              "curvature": "6. Curvature: critical points of XOR's loss"}
     for key, title in titles.items():
         lines += [f"## {title}", "", "```", sections[key].rstrip(), "```", ""]
         if key == "training":
@@ -289,7 +325,9 @@ def _index(folder: TourFolder, sections: dict[str, str]) -> None:
             lines += [f"![{p[:-4]}](approx/{p})" for p in APPROX_PLOTS] + [""]
         if key == "kan":
             lines += ["![test error against parameters](compare.png)", ""]
-    lines += ["## 6. LaTeX derivations", ""]
+        if key == "curvature":
+            lines += ["![the loss around a minimum and a saddle](landscape.png)", ""]
+    lines += ["## 7. LaTeX derivations", ""]
     lines += [f"- [{name}](tex/{name}): {what}" for name, what in TEX.items()]
     folder.write_text("index.md", "\n".join(lines) + "\n")
 
@@ -326,7 +364,9 @@ def run_tour(out: str | os.PathLike = "symmlp-tour", log: Callable[[str], None] 
         sections["approx"] = _approximation(folder, log)
     with _step(5, STEPS, "Kolmogorov-Arnold networks, and every family at matched budgets", log):
         sections["kan"] = _kan_and_compare(folder, log)
-    with _step(6, STEPS, "LaTeX derivations", log):
+    with _step(6, STEPS, "curvature: critical points of XOR's loss, certified", log):
+        sections["curvature"] = _curvature(folder, log)
+    with _step(7, STEPS, "LaTeX derivations", log):
         _latex(folder, log)
     _index(folder, sections)
     log(f"tour finished in {time.perf_counter() - t0:.1f} s: open {folder.root / 'index.md'}")

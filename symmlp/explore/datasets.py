@@ -139,7 +139,13 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     return X, _column([0, 1, 1, 0])
 
 
-def _two_classes(points0: np.ndarray, points1: np.ndarray, noise: float, rng):
+def _two_arcs(n: int, noise: float, seed: int, span: float,
+              arc0: Callable[[np.ndarray], np.ndarray], arc1: Callable[[np.ndarray], np.ndarray]):
+    """Two classes on two arcs: ``n - n//2`` points ``arc0(t)`` (class 0) and ``n//2`` points ``arc1(t)``
+    (class 1) at angles ``t`` uniform in ``[0, span)``, Gaussian noise added, the rows shuffled."""
+    rng = np.random.default_rng(seed)
+    points0 = arc0(rng.uniform(0.0, span, n - n // 2))
+    points1 = arc1(rng.uniform(0.0, span, n // 2))
     X = np.vstack([points0, points1])
     Y = _column(np.r_[np.zeros(len(points0)), np.ones(len(points1))])
     if noise:
@@ -182,12 +188,8 @@ def two_moons(n: int = 200, *, noise: float = 0.1, seed: int = 0) -> tuple[np.nd
     """
     n = _check_n(n)
     noise = _check_noise(noise)
-    rng = np.random.default_rng(seed)
-    t0 = rng.uniform(0.0, np.pi, n - n // 2)
-    t1 = rng.uniform(0.0, np.pi, n // 2)
-    upper = np.c_[np.cos(t0), np.sin(t0)]
-    lower = np.c_[1.0 - np.cos(t1), 0.5 - np.sin(t1)]
-    return _two_classes(upper, lower, noise, rng)
+    return _two_arcs(n, noise, seed, np.pi, lambda t: np.c_[np.cos(t), np.sin(t)],
+                     lambda t: np.c_[1.0 - np.cos(t), 0.5 - np.sin(t)])
 
 
 def circles(
@@ -229,12 +231,8 @@ def circles(
     noise = _check_noise(noise)
     if not (isinstance(factor, numbers.Real) and 0 < factor < 1):
         raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
-    rng = np.random.default_rng(seed)
-    t0 = rng.uniform(0.0, 2 * np.pi, n - n // 2)
-    t1 = rng.uniform(0.0, 2 * np.pi, n // 2)
-    outer = np.c_[np.cos(t0), np.sin(t0)]
-    inner = float(factor) * np.c_[np.cos(t1), np.sin(t1)]
-    return _two_classes(outer, inner, noise, rng)
+    return _two_arcs(n, noise, seed, 2 * np.pi, lambda t: np.c_[np.cos(t), np.sin(t)],
+                     lambda t: float(factor) * np.c_[np.cos(t), np.sin(t)])
 
 
 def cross_term(n: int = 400, *, seed: int = 0, grid: bool = False) -> tuple[np.ndarray, np.ndarray]:

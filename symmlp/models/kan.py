@@ -19,16 +19,15 @@ from collections.abc import Sequence
 
 from ..ops.activations import Activation, get_activation
 from ..validate import check_positive_int
-from .chain import Model
 from .counting import kan_count
-from .mlp import check_widths
+from .layered import LayeredModel, check_widths
 from .stages import Affine, Elementwise, Label, Powers
 from .symbols import indexed
 
 __all__ = ["KAN"]
 
 
-class KAN(Model):
+class KAN(LayeredModel):
     r"""A Kolmogorov–Arnold network whose edge functions are polynomials of degree ``degree``.
 
     Parameters
@@ -76,10 +75,8 @@ class KAN(Model):
         sigmas = tuple(get_activation(a) for a in [activation] * (len(widths) - 2) + [output_activation])
         self._init(widths=widths, degree=degree, hidden=get_activation(activation), sigmas=sigmas)
 
-    widths: tuple[int, ...]
     degree: int
     hidden: Activation
-    sigmas: tuple[Activation, ...]
 
     def _build_stages(self):
         d = self.degree
@@ -89,19 +86,6 @@ class KAN(Model):
                          weight_symbol=lambda q, j, l=l: indexed("c", l, q + 1, j // d + 1, j % d + 1),
                          bias_symbol=lambda q, l=l: indexed("b", l, q + 1))
             yield Elementwise(m, l, sigma)
-
-    @property
-    def n_inputs(self) -> int:
-        return self.widths[0]
-
-    @property
-    def n_outputs(self) -> int:
-        return self.widths[-1]
-
-    @property
-    def n_layers(self) -> int:
-        """The number of KAN layers ``L``."""
-        return len(self.widths) - 1
 
     @property
     def num_params(self) -> int:

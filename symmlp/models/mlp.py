@@ -9,39 +9,13 @@ from functools import cached_property
 import sympy as sp
 
 from ..ops.activations import Activation, get_activation
-from ..validate import check_positive_int
-from .chain import Model
+from .layered import LayeredModel, check_widths
 from .stages import Affine, Elementwise
 
 __all__ = ["MLP", "check_widths"]
 
 
-def check_widths(widths: Sequence[int]) -> tuple[int, ...]:
-    """``widths`` as a tuple of at least two positive ints, or a clear error.
-
-    Examples
-    ========
-
-    >>> from symmlp.models.mlp import check_widths
-    >>> check_widths([2, 3, 1])
-    (2, 3, 1)
-    >>> check_widths([2])
-    Traceback (most recent call last):
-    ...
-    ValueError: widths needs at least two entries (inputs and outputs), got [2]
-    """
-    if isinstance(widths, str | bytes) or not isinstance(widths, Sequence):
-        raise TypeError(
-            f"widths must be a sequence of positive ints such as [2, 3, 1], got {widths!r}"
-        )
-    if len(widths) < 2:
-        raise ValueError(
-            f"widths needs at least two entries (inputs and outputs), got {list(widths)!r}"
-        )
-    return tuple(check_positive_int(w, f"widths[{i}]") for i, w in enumerate(widths))
-
-
-class MLP(Model):
+class MLP(LayeredModel):
     """A multilayer perceptron with exact symbolic parameters.
 
     Layer ``l`` (``1 .. L``) computes ``A_l = sigma_l(W_l A_{l-1} + b_l)`` with
@@ -101,26 +75,10 @@ class MLP(Model):
         sigmas = tuple(get_activation(a) for a in [*hidden, output_activation])
         self._init(widths=widths, sigmas=sigmas)
 
-    widths: tuple[int, ...]
-    sigmas: tuple[Activation, ...]
-
     def _build_stages(self):
         for l, (n_in, n_out, sigma) in enumerate(zip(self.widths, self.widths[1:], self.sigmas), 1):
             yield Affine(n_in, n_out, l)
             yield Elementwise(n_out, l, sigma)
-
-    @property
-    def n_layers(self) -> int:
-        """The number of affine layers ``L``."""
-        return len(self.widths) - 1
-
-    @property
-    def n_inputs(self) -> int:
-        return self.widths[0]
-
-    @property
-    def n_outputs(self) -> int:
-        return self.widths[-1]
 
     @property
     def activation_names(self) -> tuple[str, ...]:

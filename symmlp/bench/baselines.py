@@ -71,11 +71,21 @@ def handwritten_training(widths, theta0, X, Y, *, lr: float, momentum: float, st
 
 
 def handwritten_polynomial(model) -> Callable:
-    """A NumPy design-matrix least-squares gradient, written by hand."""
-    exponents = np.array(model.exponents, dtype=np.float64)
+    """A NumPy design-matrix least-squares gradient, written by hand: each monomial column is a
+    lower-degree column times one input, filled column by column."""
+    exponents = [tuple(k) for k in model.exponents]
+    where = {k: c for c, k in enumerate(exponents)}
+    parent, variable = [], []
+    for k in exponents[1:]:
+        i = next(j for j, e in enumerate(k) if e)
+        parent.append(where[(*k[:i], k[i] - 1, *k[i + 1:])])
+        variable.append(i)
 
     def loss_and_grad(theta, X, Y):
-        Phi = np.prod(X[:, None, :] ** exponents[None, :, :], axis=2)
+        Phi = np.empty((X.shape[0], len(exponents)))
+        Phi[:, 0] = 1.0
+        for c, (p, i) in enumerate(zip(parent, variable), start=1):
+            Phi[:, c] = Phi[:, p] * X[:, i]
         err = Phi @ theta - Y[:, 0]
         return 0.5 * err @ err / X.shape[0], Phi.T @ err / X.shape[0]
 

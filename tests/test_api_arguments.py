@@ -140,9 +140,8 @@ def test_repeated_compile_does_not_grow_global_state():
 
 
 def test_compiling_many_distinct_models_keeps_linecache_bounded():
-    from symmlp.emit import numpy as emit_numpy
+    from symmlp.emit.tracebacks import SOURCES_KEPT as bound
 
-    bound = getattr(emit_numpy, "_LINECACHE_SIZE", 64)
     before = {k for k in linecache.cache if k.startswith("<symmlp")}
     for width in range(1, bound + 40):
         symmlp.compile(symmlp.MLP([1, width, 1]))

@@ -9,8 +9,6 @@ nothing inside a jitted function).
 
 from __future__ import annotations
 
-import hashlib
-import linecache
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -20,25 +18,12 @@ from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from .backend import Backend
 from .programs import programs, render
+from .tracebacks import register_source
 
-__all__ = ["ArrayCompiledModel", "program_for", "register_source", "clear_programs"]
+__all__ = ["ArrayCompiledModel", "program_for", "clear_programs"]
 
-_SOURCES: OrderedDict[str, None] = OrderedDict()
-_SOURCES_KEPT = 64
 _PROGRAMS: OrderedDict[tuple, tuple[str, dict[str, Callable]]] = OrderedDict()
 _PROGRAMS_KEPT = 64
-
-
-def register_source(source: str, tag: str) -> str:
-    """A file name for ``source`` in ``linecache``, so tracebacks (and JAX's) show the generated
-    lines; at most ``_SOURCES_KEPT`` sources are kept."""
-    filename = f"<symmlp-{tag}-{hashlib.sha1(source.encode()).hexdigest()[:12]}>"
-    _SOURCES[filename] = None
-    _SOURCES.move_to_end(filename)
-    while len(_SOURCES) > _SOURCES_KEPT:
-        linecache.cache.pop(_SOURCES.popitem(last=False)[0], None)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return filename
 
 
 def program_for(model, loss: Loss, backend: Backend, title: str) -> tuple[str, dict[str, Callable]]:

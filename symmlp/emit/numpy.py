@@ -9,9 +9,6 @@ expressions, so compiling a [8, 64, 64, 1] network costs about as much as a
 
 from __future__ import annotations
 
-import hashlib
-import linecache
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -24,11 +21,9 @@ from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
 from .backend import NUMPY
 from .programs import programs, render, second_order_programs
+from .tracebacks import register_source
 
 __all__ = ["CompiledModel", "compile_model", "program_source", "clear_cache"]
-
-_LINECACHE: OrderedDict[str, None] = OrderedDict()
-_LINECACHE_SIZE = 64
 
 
 def program_source(derivation: Derivation) -> str:
@@ -36,25 +31,11 @@ def program_source(derivation: Derivation) -> str:
     return render(derivation, programs(derivation), "NumPy")
 
 
-def _register_source(source: str) -> str:
-    """A file name for ``source`` in ``linecache`` (so tracebacks show the generated
-    lines), one per distinct source and at most ``_LINECACHE_SIZE`` of them."""
-    filename = f"<symmlp-compiled-{hashlib.sha1(source.encode()).hexdigest()[:12]}>"
-    if filename in _LINECACHE:
-        _LINECACHE.move_to_end(filename)
-    else:
-        _LINECACHE[filename] = None
-        while len(_LINECACHE) > _LINECACHE_SIZE:
-            linecache.cache.pop(_LINECACHE.popitem(last=False)[0], None)
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return filename
-
-
 def _execute(model, source: str) -> dict:
     namespace = NUMPY.namespace()
     for stage in model.stages:
         namespace.update(stage.helpers(NUMPY))
-    exec(compile(source, _register_source(source), "exec"), namespace)  # our generated code only
+    exec(compile(source, register_source(source, "compiled"), "exec"), namespace)  # our generated code only
     return namespace
 
 

@@ -85,15 +85,22 @@ class Derivation:
         layer = self.model.stages[-1].layer
         t = self.loss.matrix_loss(self.output, self.logits)
         eqs.append(MatrixEquation("loss", layer, "L", t.text, "L", t.tex, t.code, "scalar"))
-        g = self.loss.matrix_gradient(self.output, self.logits)
+        eqs += self.backward_equations(self.loss.matrix_gradient(self.output, self.logits))
+        return tuple(eqs)
+
+    def backward_equations(self, g: Term) -> list[MatrixEquation]:
+        """The backward pass from ``g``, a term at the model's output (the loss's gradient; the
+        Gauss-Newton product starts from the loss curvature): named ``D`` at the logits first when the
+        loss is fused, then carried back through every stage."""
+        eqs = []
         if self.loss.fused and self.ends_in_activation:
             d = self.output_delta()
-            eqs.append(MatrixEquation.assign("delta", layer, d, g))
+            eqs.append(MatrixEquation.assign("delta", self.model.stages[-1].layer, d, g))
             g = d.term()
         for k in reversed(self.backward_stages()):
             back, g = self.model.stages[k].backward(g, self.inputs[k], need_input=k > 0)
             eqs += back
-        return tuple(eqs)
+        return eqs
 
     # ------------------------------------------------------------------- index form
     @cached_property

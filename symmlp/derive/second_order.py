@@ -101,7 +101,7 @@ class SecondOrder:
 
     @cached_property
     def gn_backward(self) -> tuple[MatrixEquation, ...]:
-        return tuple(self._gn_backward(self._fused_head, self._layer))
+        return tuple(self.derivation.backward_equations(self.curvature))
 
     def _hvp_backward(self, g: Term, fused_head: bool, layer: int) -> list[MatrixEquation]:
         d, rg, eqs = self.derivation, self.curvature, []
@@ -121,17 +121,6 @@ class SecondOrder:
             r_back, rg = stage.rbackward(g, rg, x, rx, need_input=k > 0)
             eqs += r_back
             g = g_in
-        return eqs
-
-    def _gn_backward(self, fused_head: bool, layer: int) -> list[MatrixEquation]:
-        d, g, eqs = self.derivation, self.curvature, []
-        if fused_head:
-            D = d.output_delta()
-            eqs.append(MatrixEquation.assign("delta", layer, D, g))
-            g = D.term()
-        for k in reversed(d.backward_stages()):
-            back, g = d.model.stages[k].backward(g, d.inputs[k], need_input=k > 0)
-            eqs += back
         return eqs
 
     # ------------------------------------------------------------------- index form

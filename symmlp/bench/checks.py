@@ -22,6 +22,7 @@ from ..emit.numpy import compile_model
 from ..models import MLP
 from ..verify.check import check
 from ..verify.hessian import certified_hessian
+from ..verify.points import rational_parameters, small_rational
 from .suite import BenchRow, median_time
 
 __all__ = ["old_sympy_check", "certified_check_rows"]
@@ -34,15 +35,8 @@ def old_sympy_check(model, seed: int = 0, digits: int = 50) -> tuple[np.ndarray,
     point ``(theta, X, Y)`` as floats."""
     derivation = backprop(model)
     rng = random.Random(seed)
-
-    def rational() -> sp.Rational:
-        return sp.Rational(rng.choice([k for k in range(-9, 10) if k]), rng.randint(1, 9)) / 2
-
-    theta = [rational() for _ in model.params]
-    for block in model.layout:
-        if block.fan_in:
-            theta[block.slice] = [v / block.fan_in for v in theta[block.slice]]
-    x, y = [rational() for _ in model.inputs], [rational() for _ in model.targets]
+    theta = rational_parameters(model, rng)
+    x, y = [small_rational(rng) for _ in model.inputs], [small_rational(rng) for _ in model.targets]
     point = {**dict(zip(model.params, theta)), **dict(zip(model.inputs, x)), **dict(zip(model.targets, y))}
     floats = {s: sp.Float(v, digits + 10) for s, v in point.items()}
     exact = []

@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import sympy as sp
 
 from ..derive.derivation import Derivation
 from ..emit.arb import ArbArray, evaluate, to_arb
 
-__all__ = ["CheckPoint", "draw_point", "kinked_stages", "gradient_rows", "StageCoverage", "Coverage", "coverage"]
+__all__ = ["CheckPoint", "draw_point", "kinked_stages", "gradient_rows", "StageCoverage", "Coverage", "coverage",
+           "small_rational", "rational_parameters"]
 
 WEIGHT_BITS = 10
 INPUT_BITS = 8
@@ -58,6 +60,43 @@ class CheckPoint:
     def dyadic(self) -> bool:
         """Whether every value is exactly a float64 (then float code sees exactly this point)."""
         return all(Fraction(float(v)) == v for a in (self.theta, self.X, self.Y) for v in a.ravel())
+
+
+def small_rational(rng: random.Random) -> sp.Rational:
+    """A nonzero ``k / (2 m)`` with ``1 <= |k| <= 9`` and ``1 <= m <= 9``: a small exact value for
+    symbolic routes (SymPy's arithmetic on it stays cheap; it need not be exact in float64).
+
+    Examples
+    ========
+
+    >>> import random
+    >>> from symmlp.verify.points import small_rational
+    >>> values = [small_rational(random.Random(s)) for s in range(50)]
+    >>> all(v != 0 and abs(v) <= sp.Rational(9, 2) and v.is_Rational for v in values)
+    True
+    """
+    return sp.Rational(rng.choice([k for k in range(-9, 10) if k]), rng.randint(1, 9)) / 2
+
+
+def rational_parameters(model, rng: random.Random) -> list[sp.Rational]:
+    """One :func:`small_rational` per parameter, each weight divided by its block's fan-in
+    (``model.layout``) so that wide or deep tanh nets are not saturated.
+
+    Examples
+    ========
+
+    >>> import random
+    >>> from symmlp import MLP
+    >>> from symmlp.verify.points import rational_parameters
+    >>> theta = rational_parameters(MLP([4, 1]), random.Random(0))
+    >>> len(theta), all(abs(v) <= sp.Rational(9, 8) for v in theta[:4])
+    (5, True)
+    """
+    theta = [small_rational(rng) for _ in model.params]
+    for block in model.layout:
+        if block.fan_in:
+            theta[block.slice] = [v / block.fan_in for v in theta[block.slice]]
+    return theta
 
 
 def _dyadic(rng: random.Random, bound: float, bits: int) -> Fraction:

@@ -27,6 +27,7 @@ from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from ..validate import check_int
+from .points import rational_parameters, small_rational
 
 __all__ = ["SecondOrderReport", "check_second_order"]
 
@@ -81,14 +82,8 @@ class SecondOrderReport:
 
 
 def _point(model, loss: Loss, batch: int, rng: random.Random):
-    def rational() -> sp.Rational:
-        return sp.Rational(rng.choice([k for k in range(-9, 10) if k]), rng.randint(1, 9)) / 2
-
-    theta = [rational() for _ in model.params]
-    for block in model.layout:
-        if block.fan_in:
-            theta[block.slice] = [v / block.fan_in for v in theta[block.slice]]
-    xs = [[rational() for _ in model.inputs] for _ in range(batch)]
+    theta = rational_parameters(model, rng)
+    xs = [[small_rational(rng) for _ in model.inputs] for _ in range(batch)]
     ys = [loss.random_targets(rng, model.n_outputs) for _ in range(batch)]
     return theta, xs, ys
 

@@ -3,7 +3,8 @@
 The baselines are what a user of the library would write: a plain forward
 pass of a tanh MLP with the mean-squared error, differentiated by
 ``jax.jit(jax.value_and_grad(...))`` or by ``torch.autograd``.  They decode
-``theta`` themselves (a baseline must not share the code it checks).  Both
+``theta`` themselves, with one small decoder of their own (a baseline must not
+share the code it checks).  Both
 sides run in float32 on the CPU, interleaved in the same run; torch with one
 intra-op thread on both sides (on a net this small a second thread only
 contends, as for NumPy's BLAS in :mod:`symmlp.training.threads`).
@@ -24,8 +25,16 @@ from ..training.init import init_theta
 __all__ = ["backend_timings", "jax_autodiff_mlp", "torch_autograd_mlp"]
 
 
-def _layers(widths: tuple[int, ...]) -> list[tuple[int, int]]:
-    return list(zip(widths[1:], widths))
+def _dense_layers(theta, widths: tuple[int, ...]):
+    """``(W, b, is_last)`` of each layer of a plain MLP, sliced from ``theta`` (``W`` row-major, then
+    ``b``, layer by layer) with the array library's own ``reshape``: the baselines' decoder, written
+    apart from ``model.layout`` on purpose."""
+    k = 0
+    for i, (n_out, n_in) in enumerate(zip(widths[1:], widths)):
+        W = theta[k:k + n_out * n_in].reshape(n_out, n_in)
+        b = theta[k + n_out * n_in:k + n_out * n_in + n_out]
+        k += n_out * n_in + n_out
+        yield W, b, i == len(widths) - 2
 
 
 def jax_autodiff_mlp(widths: tuple[int, ...]) -> Callable:
@@ -34,13 +43,10 @@ def jax_autodiff_mlp(widths: tuple[int, ...]) -> Callable:
     import jax.numpy as jnp
 
     def loss(theta, X, Y):
-        a, k, last = X, 0, len(widths) - 2
-        for i, (n_out, n_in) in enumerate(_layers(widths)):
-            W = theta[k:k + n_out * n_in].reshape(n_out, n_in)
-            b = theta[k + n_out * n_in:k + n_out * n_in + n_out]
-            k += n_out * n_in + n_out
+        a = X
+        for W, b, last in _dense_layers(theta, widths):
             z = a @ W.T + b
-            a = jnp.tanh(z) if i < last else z
+            a = z if last else jnp.tanh(z)
         return 0.5 * jnp.sum((a - Y) ** 2) / X.shape[0]
 
     return jax.jit(jax.value_and_grad(loss))
@@ -52,13 +58,10 @@ def torch_autograd_mlp(widths: tuple[int, ...]) -> Callable:
 
     def loss_and_grad(theta, X, Y):
         t = theta.detach().requires_grad_()
-        a, k, last = X, 0, len(widths) - 2
-        for i, (n_out, n_in) in enumerate(_layers(widths)):
-            W = t[k:k + n_out * n_in].reshape(n_out, n_in)
-            b = t[k + n_out * n_in:k + n_out * n_in + n_out]
-            k += n_out * n_in + n_out
+        a = X
+        for W, b, last in _dense_layers(t, widths):
             z = a @ W.T + b
-            a = torch.tanh(z) if i < last else z
+            a = z if last else torch.tanh(z)
         value = 0.5 * ((a - Y) ** 2).sum() / X.shape[0]
         (grad,) = torch.autograd.grad(value, t)
         return value.detach(), grad

@@ -6,6 +6,7 @@ import random
 import numpy as np
 import pytest
 import sympy as sp
+from finite_differences import fd_gradient
 
 from symmlp.derive.derivation import backprop
 from symmlp.derive.grad import gradient
@@ -45,15 +46,6 @@ def _exact_mean(model, loss, theta, X, Y):
     return np.mean(losses), np.mean(grads, axis=0)
 
 
-def _fd(f, theta, X, Y, h=1e-6):
-    out = np.empty_like(theta)
-    for i in range(theta.size):
-        e = np.zeros_like(theta)
-        e[i] = h
-        out[i] = (f.loss_and_grad(theta + e, X, Y)[0] - f.loss_and_grad(theta - e, X, Y)[0]) / (2 * h)
-    return out
-
-
 def _targets(loss, B, m):
     if loss == "softmax_ce":
         return np.eye(m)[RNG.integers(0, m, size=B)]
@@ -81,7 +73,7 @@ def test_loss_and_grad_equals_exact_batch_mean_and_finite_differences(model, los
     exact_loss, exact_grad = _exact_mean(model, loss, theta, X, Y)
     assert abs(value - exact_loss) <= 1e-10 * max(1, abs(exact_loss))
     np.testing.assert_allclose(grad, exact_grad, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(grad, _fd(f, theta, X, Y), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grad, fd_gradient(f, theta, X, Y), rtol=1e-5, atol=1e-6)
 
 
 def test_mse_by_hand_on_linear_model():

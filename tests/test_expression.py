@@ -14,6 +14,7 @@ import subprocess
 import numpy as np
 import pytest
 import sympy as sp
+from finite_differences import fd_gradient
 
 import symmlp
 from symmlp import Expression, check, derivation_document, fourier_series, gaussian_rbf, rational_function, train
@@ -22,15 +23,6 @@ from symmlp.models.stages import Affine, Elementwise
 from symmlp.models.stages.expression import ExpressionStage
 
 x, y, a, b, c = sp.symbols("x y a b c")
-
-
-def fd_gradient(f, theta, X, Y, h=1e-6):
-    out = np.empty_like(theta)
-    for i in range(theta.size):
-        e = np.zeros_like(theta)
-        e[i] = h
-        out[i] = (f.loss_and_grad(theta + e, X, Y)[0] - f.loss_and_grad(theta - e, X, Y)[0]) / (2 * h)
-    return out
 
 
 def sympy_gradient(model, theta, X, Y):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from finite_differences import fd_gradient
 
 import symmlp
 from symmlp import MLP, Loss, backprop, check, compile, derivation_document, gradient, train
@@ -17,15 +18,6 @@ from symmlp.derive.equations import Term
 from symmlp.emit.backend import NUMPY, Backend
 from symmlp.models.stages import Affine, Elementwise, Monomials, Powers
 from symmlp.ops.activations import register_activation, unregister_activation
-
-
-def _fd_gradient(compiled, theta, X, Y, h=1e-6):
-    out = np.empty_like(theta)
-    for i in range(theta.size):
-        e = np.zeros_like(theta)
-        e[i] = h
-        out[i] = (compiled.loss_and_grad(theta + e, X, Y)[0] - compiled.loss_and_grad(theta - e, X, Y)[0]) / (2 * h)
-    return out
 
 
 def test_a_model_built_from_stages_runs_through_the_whole_pipeline(tmp_path):
@@ -43,7 +35,7 @@ def test_a_model_built_from_stages_runs_through_the_whole_pipeline(tmp_path):
     rng = np.random.default_rng(0)
     theta, X = rng.normal(size=13), rng.normal(size=(7, 2))
     Y = (X[:, :1] > 0).astype(float)
-    np.testing.assert_allclose(f.loss_and_grad(theta, X, Y)[1], _fd_gradient(f, theta, X, Y), atol=1e-8)
+    np.testing.assert_allclose(f.loss_and_grad(theta, X, Y)[1], fd_gradient(f, theta, X, Y), atol=1e-8)
     assert check(net, "bce").ok
     # LaTeX and training
     tex = derivation_document(net, "bce")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["CheckCost", "estimate", "float_bound", "precision_bits", "MAX_SECONDS", "MAX_BYTES",
-           "ROUTE_C_AUTO", "ROUTE_C_MAX"]
+__all__ = ["CheckCost", "estimate", "float_bound", "precision_bits", "directions_per_evaluation", "MAX_SECONDS",
+           "MAX_BYTES", "ROUTE_C_AUTO", "ROUTE_C_MAX", "STACK_ENTRIES"]
 
 MAX_SECONDS = 120.0
 MAX_BYTES = 2 * 2**30
@@ -27,6 +27,9 @@ ROUTE_C_MAX = 5_000_000
 _SECONDS_PER_ENTRY = 8e-8  # one ball operation on a stacked entry (object arrays of arb)
 _SECONDS_PER_PRODUCT = 2e-9  # one multiply-add inside arb_mat at ~200 bits
 _SECONDS_PER_C_NODE = 2.2e-5  # sympy.diff + lambdify, per expanded node per parameter
+_SECONDS_PER_EQUATION = 1.7e-5  # the fixed cost of one equation of one stacked evaluation (deep narrow nets)
+#: stacked entries (directions x batch x width) a block of directions may hold at once
+STACK_ENTRIES = 2**19
 _BYTES_PER_ENTRY = 120
 
 
@@ -60,16 +63,27 @@ def _route_a(model, batch: int) -> float:
     return work * _SECONDS_PER_ENTRY / 4 + 0.005
 
 
+def directions_per_evaluation(model, batch: int) -> int:
+    """How many basis directions one stacked evaluation of route B takes (bounded memory)."""
+    widest = max(s.n_out for s in model.stages)
+    return max(1, STACK_ENTRIES // (batch * widest))
+
+
 def _route_b(model, batch: int, prec: int) -> tuple[float, int]:
-    """Each direction of a block entering at stage ``s`` runs the stages from ``s`` on."""
+    """Each direction of a block entering at stage ``s`` runs the stages from ``s`` on; every stacked
+    evaluation also pays a fixed cost per equation of the program, which dominates deep narrow nets."""
     stages, seconds = _per_stage(model), 0.0
+    per = directions_per_evaluation(model, batch)
+    evaluations = sum(-(-block.size // per) for block in model.layout)
     for block in model.layout:
         rest = stages[block.stage:]
         entries = sum(batch * n_out for _, n_out, _ in rest) * 4
         products = sum(batch * n_in * n_out for n_in, n_out, has in rest[1:] if has)
         seconds += block.size * (entries * _SECONDS_PER_ENTRY + products * _SECONDS_PER_PRODUCT)
+    overhead = evaluations * (4 * len(stages) + 4) * _SECONDS_PER_EQUATION * max(1.0, prec / 400) ** 0.5
     widest = max(n_out for _, n_out, _ in stages)
-    return seconds * max(1.0, prec / 200) + 0.01, 4 * 2**19 * _BYTES_PER_ENTRY + batch * widest * 1000
+    memory = STACK_ENTRIES * 4 * _BYTES_PER_ENTRY + batch * widest * 1000
+    return seconds * max(1.0, prec / 200) + overhead + 0.01, memory
 
 
 def route_c_size(model) -> int:

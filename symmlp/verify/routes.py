@@ -31,6 +31,7 @@ from ..emit.arb import ARB, FMPQ, ArbArray, NotRational, basis_blocks, evaluate
 from ..emit.arb.array import LazyStack
 from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
 from ..emit.arb.sympy_ball import lambdify_ball
+from .limits import directions_per_evaluation
 from .points import CheckPoint
 
 __all__ = ["RouteResult", "route_a", "route_b", "route_c", "TITLES", "directions_per_block", "loss_in_outputs",
@@ -39,9 +40,6 @@ __all__ = ["RouteResult", "route_a", "route_b", "route_c", "TITLES", "directions
 TITLES = {"A": "reverse mode: the backward equations in balls",
           "B": "forward mode: the R-pass equations, basis directions in blocks",
           "C": "sympy.diff of the expanded output and of the loss, in balls"}
-
-#: stacked entries (directions x batch x width) a block of directions may hold at once
-STACK_ENTRIES = 2**19
 
 
 @dataclass
@@ -86,8 +84,7 @@ def route_a(derivation: Derivation, point: CheckPoint, prec: int, names: list[st
 
 def directions_per_block(derivation: Derivation, batch: int) -> int:
     """How many directions one stacked evaluation of route B takes (bounded memory)."""
-    widest = max(s.n_out for s in derivation.model.stages)
-    return max(1, STACK_ENTRIES // (batch * widest))
+    return directions_per_evaluation(derivation.model, batch)
 
 
 def _stacked_values(RL, count: int) -> np.ndarray:

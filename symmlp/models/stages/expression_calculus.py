@@ -120,5 +120,5 @@ class ExpressionCalculus:
         """``f(xs, thetas, extras) -> list`` of ``exprs`` (over real dummies or the user's symbols)
         compiled by ``sympy.lambdify(cse=True)`` for ``backend``."""
         args = [*self.xr, *self.pr, *extra]
-        body = [sp.sympify(e).xreplace(self.real) for e in exprs]
+        body = [sp.sympify(e, strict=True).xreplace(self.real) for e in exprs]
         return sp.lambdify(args, body, modules=backend.lambdify_modules, printer=backend.lambdify_printer, cse=True)

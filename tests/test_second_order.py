@@ -174,3 +174,24 @@ def test_hessian_bad_input():
         hessian(net, at={net.params[0]: 1})
     with pytest.raises(ValueError, match="entries"):
         compile(MLP([100, 100, 1])).hessian(np.zeros(10201), np.zeros((1, 100)), np.zeros((1, 1)))
+
+
+def test_hessian_at_a_saturated_tanh_keeps_its_digits():
+    # 1 - tanh(100)**2 = 4e-87: evaluated at the Floats' precision it cancelled to an exact-looking 0
+    net = MLP([1, 1], output_activation="tanh")
+    H = hessian(net, at=dict(zip([*net.params, *net.inputs, *net.targets], [100, 0, 1, 0])))
+    w, b = sp.symbols("w b")
+    want = sp.hessian((sp.tanh(w + b)) ** 2 / 2, (w, b)).subs({w: 100, b: 0}).evalf(60)
+    assert want[0, 0] < -1e-87
+    for got, exact in zip(H, want):
+        assert abs(got - exact) <= 1e-45 * abs(exact)
+
+
+def test_hessian_at_a_point_where_terms_cancel_exactly_is_still_evaluated():
+    # two identical hidden units with opposite output weights: the output is exactly 0
+    net = MLP([1, 2, 1], activation="tanh")
+    values = [sp.Rational(1, 3), sp.Rational(1, 3), sp.Rational(1, 5), sp.Rational(1, 5), 2, -2, 0, 1, 0]
+    H = hessian(net, at=dict(zip([*net.params, *net.inputs, *net.targets], values)))
+    theta = np.array([float(v) for v in values[:7]])
+    C = compile(net).hessian(theta, [[1.0]], [[0.0]])
+    np.testing.assert_allclose(np.array(H.tolist(), dtype=float), C, atol=1e-12)

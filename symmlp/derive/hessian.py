@@ -112,15 +112,33 @@ def _evaluate(eqs, env: dict, exact: bool, digits: int) -> dict | None:
     for e in eqs:
         if e.kind == "loss":
             continue
-        value = e.rhs.xreplace(out)
+        value = e.rhs.xreplace(out) if exact else _float_value(e, out, digits)
         if not value.is_Number:
-            value = value.evalf(digits + 10) if not exact else value
-            if not value.is_Number:
-                if exact:
-                    return None
-                raise ValueError(f"the Hessian equation {e} did not evaluate to a number ({value})")
+            if exact:
+                return None
+            raise ValueError(f"the Hessian equation {e} did not evaluate to a number ({value})")
         out[_key(e)] = value
     return out
+
+
+def _float_value(e, env: dict, digits: int) -> sp.Expr:
+    """``e``'s right-hand side at ``env`` to ``digits`` digits, cancellation included.
+
+    Substituting Floats evaluates each function at the Floats' precision, so a
+    form such as ``1 - tanh(z)**2`` at ``z = 100`` cancels to an exact-looking 0
+    (the true value is 4e-87); SymPy's ``evalf`` of the unevaluated tree raises
+    its working precision until the requested digits are right.  Where even
+    ``10 * digits`` digits leave nothing (an exact cancellation, as at a
+    symmetric point, or a value below ``10**(-10 * digits)`` of its terms), the
+    value is the one at the working precision, zero or nearly so.
+    """
+    with sp.evaluate(False):
+        tree = e.rhs.xreplace(env)
+    value = tree.evalf(digits + 10, maxn=10 * (digits + 10))
+    if value.is_Number and not (value.is_Float and value._prec < digits * 3.33):
+        return value
+    # functions evalf cannot take unevaluated (Max, Heaviside), or nothing left at any precision
+    return e.rhs.xreplace(env).evalf(digits + 10)
 
 
 def hessian(model, loss: str | Loss = "mse", at: Mapping | None = None, *, digits: int = 50,
@@ -137,7 +155,8 @@ def hessian(model, loss: str | Loss = "mse", at: Mapping | None = None, *, digit
         the Hessian is returned symbolically (models of at most ``max_params``
         parameters); with it, at that point: exact Rationals when every value
         stays rational (ReLU, polynomial activations, mse), else numbers with
-        ``digits`` significant digits.
+        ``digits`` significant digits (cancellation is followed to ``10 * digits``
+        digits; a value smaller than that against its terms comes out as zero or nearly).
     digits : int
         Working precision for transcendental activations (>= 20).
     max_params : int

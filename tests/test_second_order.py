@@ -195,3 +195,15 @@ def test_hessian_at_a_point_where_terms_cancel_exactly_is_still_evaluated():
     theta = np.array([float(v) for v in values[:7]])
     C = compile(net).hessian(theta, [[1.0]], [[0.0]])
     np.testing.assert_allclose(np.array(H.tolist(), dtype=float), C, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["hvp", "gnvp", "loss_and_jvp"])
+def test_a_bad_direction_is_named_v_not_theta(method):
+    f = compile(MLP([1, 1]))
+    call = getattr(f, method)
+    with pytest.raises(ValueError, match=r"^v must be a real array of shape \(2,\)"):
+        call(np.zeros(2), np.zeros(3), [[1.0]], [[0.0]])
+    with pytest.raises(ValueError, match=r"^v holds NaN or inf"):
+        call(np.zeros(2), np.array([np.nan, 0.0]), [[1.0]], [[0.0]])
+    with pytest.raises(ValueError, match=r"^theta holds NaN or inf"):
+        call(np.array([np.nan, 0.0]), np.zeros(2), [[1.0]], [[0.0]])

@@ -98,18 +98,32 @@ class CompiledModel:
                                       "matrix_curvature")
         return namespace[name]
 
-    def check_theta(self, theta) -> np.ndarray:
-        """``theta`` as a finite float64 vector of ``num_params`` entries, or a clear error."""
+    def check_theta(self, theta, what: str = "theta") -> np.ndarray:
+        """``theta`` as a finite float64 vector of ``num_params`` entries, or a clear error.
+
+        ``what`` names the argument in the error (``"v"`` for a direction laid out like theta).
+
+        Examples
+        ========
+
+        >>> from symmlp import MLP, compile
+        >>> compile(MLP([1, 1])).check_theta([1, 2])
+        array([1., 2.])
+        >>> compile(MLP([1, 1])).check_theta([1.0], "v")
+        Traceback (most recent call last):
+        ...
+        ValueError: v must be a real array of shape (2,) in model.params order, got shape (1,)
+        """
         t = np.asarray(theta)
         n = self.model.num_params
         if t.dtype.kind not in "fiu":
-            raise TypeError(f"theta must hold real numbers, got dtype {t.dtype}")
+            raise TypeError(f"{what} must hold real numbers, got dtype {t.dtype}")
         if t.shape != (n,):
-            raise ValueError(f"theta must be a real array of shape ({n},) in model.params order, "
+            raise ValueError(f"{what} must be a real array of shape ({n},) in model.params order, "
                              f"got shape {t.shape}")
         t = t.astype(np.float64, copy=False)
         if not np.isfinite(t).all():
-            raise ValueError("theta holds NaN or inf")
+            raise ValueError(f"{what} holds NaN or inf")
         return t
 
     def prepare(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
@@ -192,17 +206,17 @@ class CompiledModel:
         array([1., 2.])
         """
         X, Y = self.prepare(X, Y)
-        return self._second("hvp")(self.check_theta(theta), self.check_theta(v), X, Y)
+        return self._second("hvp")(self.check_theta(theta), self.check_theta(v, "v"), X, Y)
 
     def gnvp(self, theta, v, X, Y) -> np.ndarray:
         """The Gauss–Newton matrix ``Jᵀ H_loss J`` times ``v`` (positive semi-definite)."""
         X, Y = self.prepare(X, Y)
-        return self._second("gnvp")(self.check_theta(theta), self.check_theta(v), X, Y)
+        return self._second("gnvp")(self.check_theta(theta), self.check_theta(v, "v"), X, Y)
 
     def loss_and_jvp(self, theta, v, X, Y) -> tuple[float, float]:
         """The loss and its directional derivative ``∇L · v``, by the forward R-pass alone."""
         X, Y = self.prepare(X, Y)
-        loss, rl = self._second("loss_and_jvp")(self.check_theta(theta), self.check_theta(v), X, Y)
+        loss, rl = self._second("loss_and_jvp")(self.check_theta(theta), self.check_theta(v, "v"), X, Y)
         return float(loss), float(rl)
 
     def hessian(self, theta, X, Y, *, gauss_newton: bool = False) -> np.ndarray:

@@ -141,6 +141,8 @@ def test_against_must_return_loss_and_gradient_of_the_right_shape():
         check(model, against=lambda t, X, Y: 0.0)
     with pytest.raises(TypeError, match="against must be a function"):
         check(model, against=3)
+    with pytest.raises(TypeError, match="against must return a float loss"):
+        check(model, against=lambda t, X, Y: ("x", np.zeros(13)))
 
 
 @SEEDS

@@ -106,7 +106,7 @@ def _float_gradient(fn: Callable, point: CheckPoint, n: int, what: str) -> tuple
     try:
         grad = np.asarray(grad)
         loss = float(np.asarray(loss))
-    except (TypeError, RuntimeError) as exc:
+    except (TypeError, ValueError, RuntimeError) as exc:
         raise TypeError(f"{what} must return a float loss and a gradient convertible to a NumPy array "
                         f"(detach tensors first): {exc}") from None
     if grad.shape != (n,) or grad.dtype.kind not in "fiu":

@@ -83,6 +83,12 @@ def test_prove_finite_finds_each_kind_of_singularity(text, box):
         prove_finite(expr, symbols, box)
 
 
+def test_prove_finite_says_the_magnitude_in_normal_form():
+    expr, symbols = parse_target("1e300*x", 1)
+    with pytest.raises(NotFiniteError, match=r"reaches about 1e\+300 near x_1 = 1,"):  # not 10e+299
+        prove_finite(expr, symbols, [(-1, 1)])
+
+
 @pytest.mark.parametrize("text, box, bound", [
     ("tan(x)", [(-1.5, 1.5)], 14.11), ("1/(1 + x**2)", [(-5, 5)], 1.0), ("sqrt(x)", [(0, 1)], 1.0),
     ("log(x)", [(0.001, 1)], 6.91), ("exp(x)", [(0, 690)], 1e300), ("1/sin(pi*x)", [(0.25, 0.75)], 1.4143),

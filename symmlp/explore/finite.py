@@ -109,7 +109,10 @@ def _magnitude(value: arb) -> str:
     reference = low if low > 0 else value.abs_upper()
     exponent = float((reference.log() / arb(10).log()).mid())
     whole = math.floor(exponent)
-    return f"{10 ** (exponent - whole):.3g}e+{whole}"
+    mantissa = float(f"{10 ** (exponent - whole):.3g}")
+    if mantissa >= 10:  # 9.9996 rounds up to 10: 1e+300, not 10e+299
+        mantissa, whole = mantissa / 10, whole + 1
+    return f"{mantissa:.3g}e+{whole}"
 
 
 def _point(v: float, scale: float) -> str:

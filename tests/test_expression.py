@@ -155,6 +155,7 @@ def test_documents_state_the_kink_convention_and_compile(tmp_path):
     ((sp.Matrix([[a, x], [x, a]]), [x], [a]), ValueError, "column or row"),
     ((x < a, [x], [a]), TypeError, "number-valued"),
     ((a * x, [x], []), ValueError, "params must hold 1"),
+    ((sp.Integer(10)**70 * a * x, [x], [a]), ExpressionError, "would not read back .*at most 60 digits"),
 ])
 def test_bad_expressions_are_refused_with_a_clear_message(args, error, match):
     with pytest.raises(error, match=match):

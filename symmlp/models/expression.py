@@ -21,7 +21,7 @@ import sympy as sp
 from ..ops.activations import Activation, get_activation
 from .chain import Model
 from .expression_rules import ExpressionError, check_expressions, check_symbols
-from .safe_srepr import read_srepr
+from .safe_srepr import SreprError, read_srepr
 from .stages import Elementwise
 from .stages.expression import ExpressionStage
 
@@ -124,7 +124,12 @@ class Expression(Model):
         check_expressions(exprs, inputs, params)
         names = self._output_names(outputs, len(exprs))
         for i, e in enumerate(exprs, 1):
-            if read_srepr(sp.srepr(e)) != e:
+            try:
+                same = read_srepr(sp.srepr(e)) == e
+            except SreprError as exc:  # e.g. a coefficient of more than 60 digits
+                raise ExpressionError(f"output {i} would not read back from a saved file ({exc}); simplify "
+                                      "its numbers (at most 60 digits)") from None
+            if not same:
                 raise ExpressionError(f"output {i} would not read back from a saved file identically; "
                                       "simplify its numbers (at most 60 digits)")
         stage = ExpressionStage(exprs, inputs, params)  # takes every derivative: refuses a kink it cannot

@@ -296,3 +296,9 @@ def test_to_symbolic_rounding_and_rationals():
     assert "0.391" in shown and "0.391234" not in shown
     with pytest.raises(ValueError):
         r.to_symbolic(digits=0)
+
+
+def test_init_theta_refuses_before_allocating_a_net_too_large_to_hold():
+    # 1e10 parameters: numpy raised _ArrayMemoryError (74.5 GiB) instead of a one-line ValueError
+    with pytest.raises(ValueError, match=r"1e\+10 parameters; drawing them would allocate 80 GB"):
+        init_theta(MLP([100_000, 100_000, 1]))

@@ -9,9 +9,10 @@ import numpy as np
 from ..models.chain import check_model
 from ..validate import check_choice
 
-__all__ = ["init_theta", "INITS"]
+__all__ = ["init_theta", "INITS", "MAX_INIT_PARAMS"]
 
 INITS = ("xavier", "he")
+MAX_INIT_PARAMS = 10**8  # float64 numbers drawn at once (800 MB), as training's own bound
 
 
 def init_theta(model, init: str | Any = "xavier", seed: int | np.random.Generator = 0) -> np.ndarray:
@@ -49,6 +50,9 @@ def init_theta(model, init: str | Any = "xavier", seed: int | np.random.Generato
     """
     check_model(model)
     n = model.num_params
+    if n > MAX_INIT_PARAMS:
+        raise ValueError(f"{model!r:.80} has {n:.3g} parameters; drawing them would allocate "
+                         f"{8 * n / 1e9:.3g} GB (more than {MAX_INIT_PARAMS:.0e} float64 numbers); use smaller widths")
     if not isinstance(init, str):
         t = np.asarray(init)
         if t.dtype == object:

@@ -1,10 +1,10 @@
 """The loss landscape of XOR: critical points of a [2,2,1] net, found by Newton's method on the
-R-operator Hessian, classified by curvature, and certified with the exact Hessian.
+R-operator Hessian, classified by curvature, and confirmed with the exact Hessian.
 
     python examples/landscape.py [--out DIR] [--quick] [--activation tanh|sigmoid]
 
 Prints how many critical points of each kind were found (and at which loss
-levels), certifies one of each kind at a rationalised point with the exact
+levels), confirms one of each kind at a rationalised point with the exact
 Hessian, and writes landscape.png (the loss along the two leading Hessian
 eigendirections around a minimum and a saddle) and landscape_spectrum.png (the
 Hessian's eigenvalues along a gradient-descent run).
@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from symmlp import MLP, compile  # noqa: E402
 from symmlp.explore.datasets import xor  # noqa: E402
-from symmlp.explore.landscape import certify, critical_points, plot_spectrum, plot_surface, summary  # noqa: E402
+from symmlp.explore.landscape import confirm, critical_points, plot_spectrum, plot_surface, summary  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,8 +45,8 @@ def main() -> None:
     for p in sorted(points, key=lambda p: (p.loss, p.eigenvalues.min())):
         by_kind.setdefault(p.kind, p)
     for kind, p in by_kind.items():
-        exact_kind, values = certify(model, p, X, Y)
-        print(f"certified {kind:10s} (loss {p.loss:.3g}): exact Hessian at the rationalised point says "
+        exact_kind, values = confirm(model, p, X, Y)
+        print(f"confirmed {kind:10s} (loss {p.loss:.3g}): exact Hessian at the rationalised point says "
               f"{exact_kind}, smallest eigenvalue {float(values[0]):.3e}")
     low = by_kind.get("minimum") or by_kind.get("degenerate")
     saddle = by_kind.get("saddle")

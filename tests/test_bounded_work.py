@@ -116,3 +116,34 @@ def test_cli_staircase_of_the_largest_size_finishes(capsys):
     assert main(["approx", "staircase", "--steps", "100000"]) == 0
     out = capsys.readouterr().out
     assert "300001 parameters" in out and len(out.splitlines()) < 10
+
+
+def test_compile_and_gradient_refuse_work_that_cannot_finish_before_starting():
+    import time
+
+    from symmlp import MLP, Polynomial, compile, gradient, init_theta
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="1.2e\\+17 parameters"):
+        compile(Polynomial(30, 30))
+    with pytest.raises(ValueError, match="explicit gradient .* minutes of SymPy"):
+        gradient(MLP([300, 300, 1]))
+    with pytest.raises(ValueError, match="direct"):
+        gradient(MLP([2, 32, 32, 1]), method="direct")
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        init_theta(MLP([2, 1]), seed="x")
+    assert time.perf_counter() - start < 5
+
+
+def test_huber_and_converters_at_the_extremes():
+    import warnings
+
+    from symmlp import MLP, compile, to_torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, grad = compile(MLP([1, 1]), "huber").loss_and_grad(np.array([1e300, 0.0]), [[1.0]], [[-1e300]])
+    assert loss == 2e300 - 0.5 and np.isfinite(grad).all()
+    pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="NaN or inf"):
+        to_torch(MLP([2, 1]), [np.nan, 1.0, 1.0])

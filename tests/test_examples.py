@@ -82,6 +82,6 @@ def test_landscape(tmp_path):
     counts = re.search(r"critical points found from the starts: (\d+) \((.*)\)", out)
     assert counts and int(counts.group(1)) >= 10
     assert "saddle" in counts.group(2) and "degenerate" in counts.group(2)
-    assert "certified saddle" in out and "says saddle" in out
-    assert "certified degenerate" in out and "says degenerate" in out
+    assert "confirmed saddle" in out and "says saddle" in out
+    assert "confirmed degenerate" in out and "says degenerate" in out
     assert (tmp_path / "landscape_spectrum.png").read_bytes()[:8] == PNG

@@ -142,7 +142,8 @@ def test_spec_round_trip_and_bad_specs():
 
 @pytest.mark.parametrize("args, error, match", [
     (([2], 2), ValueError, "at least two entries"),
-    (([2, 1], 0), ValueError, "degree must be an integer >= 1"),
+    (([2, 1], 0), ValueError, "degree must be an integer in 1..1000"),
+    (([2, 1], 10**6), ValueError, "degree must be an integer in 1..1000"),
     (([2, 1], 1.5), TypeError, "degree must be an integer"),
     (([2, 0], 2), ValueError, r"widths\[1\] must be an integer >= 1"),
 ])

@@ -1,10 +1,10 @@
-"""The landscape explorer: critical points are critical, classified by their spectra, certified."""
+"""The landscape explorer: critical points are critical, classified by their spectra, confirmed exactly."""
 
 import numpy as np
 
 from symmlp import MLP, compile
 from symmlp.explore.datasets import xor
-from symmlp.explore.landscape import certify, classify, critical_points, distinct
+from symmlp.explore.landscape import classify, confirm, critical_points, distinct
 
 
 def test_critical_points_have_vanishing_gradients_and_true_spectra():
@@ -26,7 +26,7 @@ def test_certification_agrees_and_sees_a_negative_eigenvalue():
     X, Y = xor()
     net = MLP([2, 2, 1], activation="tanh")
     saddle = next(p for p in critical_points(net, X, Y, starts=12) if p.kind == "saddle")
-    kind, values = certify(net, saddle, X, Y)
+    kind, values = confirm(net, saddle, X, Y)
     assert kind == "saddle" and float(values[0]) < 0
     assert abs(float(values[0]) - saddle.eigenvalues[0]) < 1e-6 * max(1, abs(saddle.eigenvalues).max())
 

@@ -18,6 +18,8 @@ from .derivation import backprop
 __all__ = ["Gradient", "gradient", "jacobian", "real_symbols", "kink_convention"]
 
 _METHODS = ("backprop", "direct")
+#: parameters x expanded nodes: about 20 s of substitution for backprop, of sympy.diff for direct
+MAX_GRADIENT_WORK = {"backprop": 2 * 10**9, "direct": 2 * 10**6}
 
 
 def kink_convention(expr: sp.Expr) -> sp.Expr:
@@ -105,6 +107,12 @@ def gradient(model, loss: str | Loss = "mse", method: str = "backprop") -> Gradi
     """
     check_model(model)
     check_choice(method, "method", _METHODS)
+    work = model.num_params * model.expanded_size()
+    if work > MAX_GRADIENT_WORK[method]:
+        raise ValueError(
+            f"the explicit gradient of {model!r:.80} ({method}) would build {model.num_params} expressions of about "
+            f"{model.expanded_size():.2g} nodes ({work:.1e}, over {MAX_GRADIENT_WORK[method]:.0e}: minutes of "
+            f"SymPy); use backprop(model) for the derivation or compile(model) for numbers")
     derivation = backprop(model, loss)
     if method == "backprop":
         return Gradient(derivation.expand())

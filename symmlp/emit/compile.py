@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from ..models.chain import check_model
 from ..ops.losses import Loss
 from ..validate import check_choice
 
-__all__ = ["BACKENDS", "compile_model"]
+__all__ = ["BACKENDS", "compile_model", "check_compilable", "MAX_COMPILED_PARAMS"]
+
+#: theta itself must fit: 1e8 float64 parameters are 0.8 GB
+MAX_COMPILED_PARAMS = 10**8
+
+
+def check_compilable(model) -> None:
+    """Refuse, before any work, a model whose parameter vector alone would not fit in memory.
+
+    Examples
+    ========
+
+    >>> from symmlp import Polynomial
+    >>> from symmlp.emit.compile import check_compilable
+    >>> check_compilable(Polynomial(30, 30))
+    Traceback (most recent call last):
+    ...
+    ValueError: Polynomial(n_inputs=30, degree=30) has 1.2e+17 parameters, more than the 1e+08 ... holds ...
+    """
+    check_model(model)
+    n = model.num_params
+    if n > MAX_COMPILED_PARAMS:
+        raise ValueError(f"{model!r:.80} has {n:.2g} parameters, more than the {MAX_COMPILED_PARAMS:.0e} a compiled "
+                         f"model holds (0.8 GB of float64); choose a smaller model")
 
 BACKENDS = ("numpy", "jax", "torch")
 
@@ -47,6 +71,7 @@ def compile_model(model, loss: str | Loss = "mse", backend: str = "numpy"):
     ValueError: backend must be one of numpy, jax, torch; got 'tensorflow'
     """
     check_choice(backend, "backend", BACKENDS)
+    check_compilable(model)
     if backend == "jax":
         from .jax import JaxCompiledModel
 

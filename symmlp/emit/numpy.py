@@ -16,7 +16,6 @@ import numpy as np
 
 from ..derive.derivation import Derivation, backprop
 from ..display import html_pre, html_report
-from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
 from .backend import NUMPY
@@ -78,7 +77,9 @@ class CompiledModel:
     """
 
     def __init__(self, model, loss: str | Loss = "mse") -> None:
-        check_model(model)
+        from .compile import check_compilable
+
+        check_compilable(model)
         self.loss = get_loss(loss)
         self.derivation = backprop(model, self.loss)
         self.model = model

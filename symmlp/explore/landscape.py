@@ -5,7 +5,7 @@ compiled gradient and R-operator Hessian) from many seeded starts, keeps the
 points whose gradient norm falls below ``1e-10``, and classifies each by the
 eigenvalues of its Hessian: a **minimum** (all positive), a **saddle** (some
 negative), or **degenerate** (none negative, some zero: a valley of minima).
-:func:`certify` re-classifies a point after rounding it to Rationals, with
+:func:`confirm` re-classifies a point after rounding it to Rationals, with
 the exact Hessian of the R-operator's index form (50 digits) and mpmath's
 symmetric eigensolver.
 """
@@ -26,7 +26,7 @@ from ..models.chain import check_model
 from ..ops.losses import get_loss
 from ..validate import check_int
 
-__all__ = ["CriticalPoint", "critical_points", "certify", "distinct", "plot_surface", "plot_spectrum",
+__all__ = ["CriticalPoint", "critical_points", "confirm", "distinct", "plot_surface", "plot_spectrum",
            "summary"]
 
 GRADIENT_TOL = 1e-10
@@ -149,14 +149,27 @@ def distinct(points: list[CriticalPoint], digits: int = 6) -> list[CriticalPoint
     return out
 
 
-def certify(model, point: CriticalPoint, X, Y, loss: str = "mse", digits: int = 50) -> tuple[str, list]:
-    """The kind of ``point`` re-derived exactly: ``theta`` rounded to Rationals (denominators up to
-    ``10**12``), the exact Hessian of the mean loss at ``digits`` digits, its eigenvalues by mpmath.
+def confirm(model, point: CriticalPoint, X, Y, loss: str = "mse", digits: int = 50) -> tuple[str, list]:
+    """The kind of ``point`` re-derived from the exact Hessian: ``theta`` rounded to Rationals
+    (denominators up to ``10**12``), the Hessian of the mean loss from the R-operator's index form at
+    ``digits`` digits, its eigenvalues by mpmath's symmetric eigensolver, classified with the same
+    threshold as :func:`classify`.
+
+    This confirms the float64 classification independently of NumPy, far beyond its rounding; it is
+    not a ball-arithmetic certificate (an eigenvalue near the threshold decides "degenerate").
+
+    Parameters
+    ==========
+
+    model, point : the model and one of its :class:`CriticalPoint`
+    X, Y : the data
+    loss : str
+    digits : int
 
     Returns
     =======
 
-    (kind, eigenvalues) : the classification and the exact eigenvalues (mpmath numbers)
+    (kind, eigenvalues) : the classification and the eigenvalues (mpmath numbers, ascending)
     """
     theta = [sp.Rational(Fraction(float(v)).limit_denominator(10**12)) for v in point.theta]
     total = sp.zeros(model.num_params, model.num_params)

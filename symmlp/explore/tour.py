@@ -262,7 +262,7 @@ def _curvature(folder: TourFolder, log) -> str:
     from ..emit.numpy import compile_model
     from ..models import MLP
     from .datasets import xor
-    from .landscape import certify, critical_points, plot_surface, summary
+    from .landscape import confirm, critical_points, plot_surface, summary
 
     X, Y = xor()
     net = MLP([2, 2, 1], activation="tanh")
@@ -275,8 +275,8 @@ def _curvature(folder: TourFolder, log) -> str:
              "Hessian from 24 seeded starts, each critical point classified by its Hessian's eigenvalues.",
              summary(points)]
     for kind, p in first.items():
-        exact_kind, values = certify(net, p, X, Y)
-        lines.append(f"certified {kind} at loss {p.loss:.3g}: the exact Hessian at the rationalised point "
+        exact_kind, values = confirm(net, p, X, Y)
+        lines.append(f"confirmed {kind} at loss {p.loss:.3g}: the exact Hessian at the rationalised point "
                      f"(50 digits) says {exact_kind}, smallest eigenvalue {float(values[0]):.3e}")
     fig = Figure(figsize=(12, 5))
     axes = fig.subplots(1, 2)
@@ -288,7 +288,7 @@ def _curvature(folder: TourFolder, log) -> str:
     text = "\n".join(lines) + "\n"
     folder.write_text("curvature.txt", text)
     log(f"      {len(points)} critical points of XOR's loss; " + ", ".join(
-        f"{k} certified" for k in first))
+        f"{k} confirmed" for k in first))
     return text
 
 
@@ -364,7 +364,7 @@ def run_tour(out: str | os.PathLike = "symmlp-tour", log: Callable[[str], None] 
         sections["approx"] = _approximation(folder, log)
     with _step(5, STEPS, "Kolmogorov-Arnold networks, and every family at matched budgets", log):
         sections["kan"] = _kan_and_compare(folder, log)
-    with _step(6, STEPS, "curvature: critical points of XOR's loss, certified", log):
+    with _step(6, STEPS, "curvature: critical points of XOR's loss, confirmed exactly", log):
         sections["curvature"] = _curvature(folder, log)
     with _step(7, STEPS, "LaTeX derivations", log):
         _latex(folder, log)

@@ -37,7 +37,13 @@ def _theta(model: Model, theta) -> np.ndarray:
     if t.dtype.kind not in "fiu" or t.shape != (model.num_params,):
         raise ValueError(f"theta must be a real array of shape ({model.num_params},) in model.params order, "
                          f"got {t.dtype} of shape {t.shape}")
+    _finite(t, "theta")
     return t.astype(np.float64)
+
+
+def _finite(values: np.ndarray, what: str) -> None:
+    if not np.isfinite(values).all():
+        raise ValueError(f"{what} holds NaN or inf; only finite parameters convert")
 
 
 def dense_layers(model: Model, theta, what: str) -> list[DenseLayer]:
@@ -89,6 +95,10 @@ def model_of_layers(layers: list[DenseLayer]) -> tuple[Model, np.ndarray]:
     """
     if not layers:
         raise ValueError("there must be at least one dense layer")
+    for k, layer in enumerate(layers, start=1):
+        _finite(layer.weight, f"layer {k}'s weight")
+        if layer.bias is not None:
+            _finite(layer.bias, f"layer {k}'s bias")
     for k, (a, b) in enumerate(zip(layers, layers[1:]), start=1):
         if b.weight.shape[1] != a.weight.shape[0]:
             raise ValueError(f"layer {k + 1} takes {b.weight.shape[1]} inputs but layer {k} gives "

@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..ops.activations import Activation, get_activation
-from ..validate import check_positive_int
+from ..validate import check_int
 from .counting import kan_count
 from .layered import LayeredModel, check_widths
 from .stages import Affine, Elementwise, Label, Powers
 from .symbols import indexed
 
-__all__ = ["KAN"]
+__all__ = ["KAN", "MAX_DEGREE"]
+
+MAX_DEGREE = 1000  # each edge's polynomial; a higher degree only builds huge feature maps
 
 
 class KAN(LayeredModel):
@@ -71,7 +73,7 @@ class KAN(LayeredModel):
     def __init__(self, widths: Sequence[int], degree: int = 3, activation: str | Activation = "identity",
                  output_activation: str | Activation = "identity") -> None:
         widths = check_widths(widths)
-        degree = check_positive_int(degree, "degree")
+        degree = check_int(degree, "degree", 1, MAX_DEGREE)
         sigmas = tuple(get_activation(a) for a in [activation] * (len(widths) - 2) + [output_activation])
         self._init(widths=widths, degree=degree, hidden=get_activation(activation), sigmas=sigmas)
 

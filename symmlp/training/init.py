@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..models.chain import check_model
-from ..validate import check_choice
+from ..validate import check_choice, check_seed
 
 __all__ = ["init_theta", "INITS", "MAX_INIT_PARAMS"]
 
@@ -67,5 +67,5 @@ def init_theta(model, init: str | Any = "xavier", seed: int | np.random.Generato
             raise ValueError("init array holds NaN or inf")
         return t
     check_choice(init, "init", INITS)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_seed(seed))
     return model.init_theta(init, rng)

@@ -51,8 +51,8 @@ class Huber(Loss):
     def matrix_loss(self, out, z):
         return Term(f"Σ h({out.text} − Y) / B",
                     rf"\frac{{1}}{{B}} \sum h\left({out.tex} - Y\right)",
-                    f"E = {out.code} - Y\nabsE = np.abs(E)\n"
-                    f"loss = np.sum(np.where(absE <= 1.0, 0.5 * E**2, absE - 0.5)) / B")
+                    f"E = {out.code} - Y\nabsE = np.abs(E)\nM = np.minimum(absE, 1.0)\n"
+                    f"loss = np.sum(0.5 * M**2 + (absE - M)) / B")
 
     def matrix_gradient(self, out, z):
         return Term(f"clip({out.text} − Y, −1, 1) / B",

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..ops.activations import np_sigmoid, np_softplus
+from .tracebacks import register_source
 
 __all__ = ["Backend", "NUMPY"]
 
@@ -61,6 +62,15 @@ class Backend:
     def namespace(self) -> dict:
         """The names generated code may use besides the stages' helpers."""
         return {"np": self.np, "sigmoid": self.sigmoid, "softplus": self.softplus}
+
+    def execute(self, source: str, model, tag: str | None = None) -> dict:
+        """Run generated ``source`` with this backend's names and every stage's helpers; returns its
+        namespace.  The source is registered for tracebacks under ``tag`` (default: the backend's name)."""
+        namespace = self.namespace()
+        for stage in model.stages:
+            namespace.update(stage.helpers(self))
+        exec(compile(source, register_source(source, tag or self.name), "exec"), namespace)  # generated code only
+        return namespace
 
 
 class _FastNumpy:

@@ -18,7 +18,6 @@ from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from .backend import Backend
 from .programs import programs, render
-from .tracebacks import register_source
 
 __all__ = ["ArrayCompiledModel", "program_for", "clear_programs"]
 
@@ -39,10 +38,7 @@ def program_for(model, loss: Loss, backend: Backend, title: str) -> tuple[str, d
     derivation = backprop(model, loss)
     functions = programs(derivation)
     source = render(derivation, functions, title)
-    namespace = backend.namespace()
-    for stage in model.stages:
-        namespace.update(stage.helpers(backend))
-    exec(compile(source, register_source(source, backend.name), "exec"), namespace)  # our generated code only
+    namespace = backend.execute(source, model)
     _PROGRAMS[key] = source, {f.name: namespace[f.name] for f in functions}
     while len(_PROGRAMS) > _PROGRAMS_KEPT:
         _PROGRAMS.popitem(last=False)

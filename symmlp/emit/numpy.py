@@ -20,7 +20,6 @@ from ..ops.losses import Loss, get_loss
 from ..validate import check_matrix
 from .backend import NUMPY
 from .programs import programs, render, second_order_programs
-from .tracebacks import register_source
 
 __all__ = ["CompiledModel", "compile_model", "program_source", "clear_cache"]
 
@@ -30,18 +29,10 @@ def program_source(derivation: Derivation) -> str:
     return render(derivation, programs(derivation), "NumPy")
 
 
-def _execute(model, source: str) -> dict:
-    namespace = NUMPY.namespace()
-    for stage in model.stages:
-        namespace.update(stage.helpers(NUMPY))
-    exec(compile(source, register_source(source, "compiled"), "exec"), namespace)  # our generated code only
-    return namespace
-
-
 @lru_cache(maxsize=64)
 def _program(model, loss: Loss) -> tuple[str, dict]:
     source = program_source(backprop(model, loss))
-    return source, _execute(model, source)
+    return source, NUMPY.execute(source, model, "compiled")
 
 
 @lru_cache(maxsize=64)
@@ -52,7 +43,7 @@ def _second_order_program(model, loss: Loss) -> tuple[str, dict]:
     except NotImplementedError as exc:
         raise NotImplementedError(f"second order is not available for {model!r} with loss {loss.name!r}: "
                                   f"{exc or 'a stage or the loss does not define its R-operator'}") from None
-    return source, _execute(model, source)
+    return source, NUMPY.execute(source, model, "compiled")
 
 
 def clear_cache() -> None:

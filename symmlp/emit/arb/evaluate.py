@@ -59,11 +59,7 @@ def ball_source(derivation: Derivation, name: str, outputs: Sequence[str] | None
 def _compiled(derivation: Derivation, name: str, outputs: tuple[str, ...] | None, backend_name: str):
     backend = {"arb": ARB, "fmpq": FMPQ}[backend_name]
     source = ball_source(derivation, name, outputs)
-    namespace = backend.namespace()
-    for stage in derivation.model.stages:
-        namespace.update(stage.helpers(backend))
-    exec(compile(source, f"<symmlp-{backend_name}-{name}>", "exec"), namespace)  # our generated code only
-    return namespace[name]
+    return backend.execute(source, derivation.model, f"{backend_name}-{name}")[name]
 
 
 def _convert(value: Any, backend: BallBackend):

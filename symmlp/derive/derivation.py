@@ -24,7 +24,7 @@ import sympy as sp
 from ..models.chain import check_model
 from ..models.symbols import indexed
 from ..ops.losses import Loss, get_loss
-from .equations import IndexEquation, IndexForm, MatrixEquation, Term, Var
+from .equations import IndexEquation, IndexForm, MatrixEquation, Term, Var, substitute
 
 __all__ = ["Derivation", "MatrixEquation", "IndexEquation", "backprop", "clear_cache"]
 
@@ -138,17 +138,8 @@ class Derivation:
             ``{parameter: dl/dparameter}`` in ``model.params`` order, each an
             expression in the inputs, targets and parameters.
         """
-        env: dict[sp.Symbol, sp.Expr] = {}
-        grads: dict[sp.Symbol, sp.Expr] = {}
-        for eq in self.index:
-            if eq.kind == "loss":
-                continue
-            value = eq.rhs.xreplace(env)
-            if eq.kind == "gradient":
-                grads[eq.lhs] = value
-            else:
-                env[eq.lhs] = value
-        return {p: grads[p] for p in self.model.params}
+        values = substitute(self.index, {})
+        return {p: values[("g", p)] for p in self.model.params}
 
     def loss_expression(self) -> sp.Expr:
         """The explicit per-sample loss ``l(x, y; theta)``."""

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..display import aligned
 
-__all__ = ["Var", "Term", "MatrixEquation", "IndexEquation", "IndexForm"]
+__all__ = ["Var", "Term", "MatrixEquation", "IndexEquation", "IndexForm", "substitute"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,13 @@ class IndexEquation:
     lhs: sp.Symbol
     rhs: sp.Expr
 
+    @property
+    def key(self):
+        """Where :func:`substitute` keeps this equation's value: a gradient under ``("g", parameter)``,
+        a Hessian-vector entry under ``("h", parameter)``, anything else under its symbol (a
+        parameter's own value is never overwritten)."""
+        return ("h", self.lhs) if self.kind == "hvp" else ("g", self.lhs) if self.kind == "gradient" else self.lhs
+
     def lhs_latex(self, printer=None) -> str:
         p = printer._print if printer is not None else sp.latex
         if self.kind == "gradient":
@@ -189,3 +196,24 @@ class IndexForm(tuple):
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self._latex()}$"
+
+
+def substitute(eqs, env: dict) -> dict:
+    """Each equation's right-hand side with the values found so far put in, in order; returns ``env``
+    extended by every value under :attr:`IndexEquation.key` (the loss equation is skipped).
+
+    Examples
+    ========
+
+    >>> import sympy as sp
+    >>> from symmlp.derive.equations import IndexEquation, substitute
+    >>> w, x, z = sp.symbols("w x z")
+    >>> out = substitute([IndexEquation("pre", z, w * x), IndexEquation("gradient", w, 2 * z * x)], {})
+    >>> out[("g", w)]
+    2*w*x**2
+    """
+    out = dict(env)
+    for e in eqs:
+        if e.kind != "loss":
+            out[e.key] = e.rhs.xreplace(out)
+    return out

@@ -20,6 +20,7 @@ from ..models.chain import check_model
 from ..ops.losses import Loss
 from ..validate import check_int, exact_number
 from .derivation import backprop
+from .equations import substitute
 from .grad import real_symbols
 from .second_order import second_order
 
@@ -30,29 +31,14 @@ MAX_POINT_WORK = 5 * 10**6  # equations x directions, evaluated one by one
 MAX_SYMBOLIC_WORK = 25 * 10**5  # entries x expanded nodes x stages: about 10 s of SymPy
 
 
-def _expand(eqs, env: dict) -> dict:
-    """Substitute each equation into the next; returns ``{lhs: value}`` (``hvp`` keyed by ``("h", p)``)."""
-    out = dict(env)
-    for e in eqs:
-        if e.kind == "loss":
-            continue
-        out[_key(e)] = e.rhs.xreplace(out)
-    return out
-
-
-def _key(e):
-    """Where an equation's value is kept: gradients and Hessian columns apart from the parameters."""
-    return ("h", e.lhs) if e.kind == "hvp" else ("g", e.lhs) if e.kind == "gradient" else e.lhs
-
-
 def _symbolic(model, loss) -> sp.Matrix:
     d = backprop(model, loss)
     so = second_order(d)
     real, back = real_symbols(model)
     vs = so.direction_symbols()
     vreal = {v: sp.Dummy(v.name, real=True) for v in vs}
-    env = _expand(d.index, dict(real))
-    env = _expand(so.index, {**env, **vreal})
+    env = substitute(d.index, dict(real))
+    env = substitute(so.index, {**env, **vreal})
     rgrad = [env[("h", p)] for p in model.params]
     n = model.num_params
     zero = {vreal[v]: 0 for v in vs}
@@ -62,7 +48,7 @@ def _symbolic(model, loss) -> sp.Matrix:
         return H.xreplace(back)
 
 
-def _point_values(model, at: Mapping, digits: int) -> tuple[dict, bool]:
+def _point_values(model, at: Mapping) -> dict:
     if not isinstance(at, Mapping):
         raise TypeError(f"at must be a dict from the parameter, input and target symbols to numbers, got {at!r:.60}")
     wanted = [*model.params, *model.inputs, *model.targets]
@@ -71,39 +57,39 @@ def _point_values(model, at: Mapping, digits: int) -> tuple[dict, bool]:
     if missing or unknown:
         raise ValueError(f"at must give a number for each parameter, input and target; missing "
                          f"{missing[:5]}, unknown {unknown[:5]}")
-    values = {s: exact_number(at[s], str(s)) for s in wanted}
-    exact = all(v.is_Rational for v in values.values())
-    return values, exact
+    return {s: exact_number(at[s], str(s)) for s in wanted}
 
 
 def _at_point(model, loss, at: Mapping, digits: int) -> sp.Matrix:
     d = backprop(model, loss)
     so = second_order(d)
-    values, exact = _point_values(model, at, digits)
+    values = _point_values(model, at)
     n = model.num_params
     work = n * (len(so.index) + 1)
     if work > MAX_POINT_WORK:
         raise ValueError(f"the exact Hessian of {n} parameters evaluates about {work:.1e} equations one by one "
                          f"(over {MAX_POINT_WORK:.0e}); use compile(model).hessian for float64, or a smaller model")
+    if all(v.is_Rational for v in values.values()):
+        H = _columns(d, so, values, True, digits)
+        if H is not None:
+            return H
+    return _columns(d, so, values, False, digits)  # a value left the rationals: every value to ``digits``
+
+
+def _columns(d, so, values: dict, exact: bool, digits: int) -> sp.Matrix | None:
+    """The Hessian column by column (one basis direction each); None if exact mode leaves the rationals."""
     env = _evaluate(d.index, values, exact, digits)
-    if env is None:  # a value left the rationals: evaluate everything with Floats
-        exact = False
-        env = _evaluate(d.index, values, exact, digits)
-    vs = so.direction_symbols()
+    if env is None:
+        return None
+    n, vs = d.model.num_params, so.direction_symbols()
     H = sp.zeros(n, n)
     for j in range(n):
-        direction = {v: sp.Integer(int(k == j)) for k, v in enumerate(vs)}
-        out = _evaluate(so.index, {**env, **direction}, exact, digits)
+        out = _evaluate(so.index, {**env, **{v: sp.Integer(int(k == j)) for k, v in enumerate(vs)}}, exact, digits)
         if out is None:
-            return _at_point_floats(model, loss, values, digits)
-        for i, p in enumerate(model.params):
+            return None
+        for i, p in enumerate(d.model.params):
             H[i, j] = out[("h", p)]
     return H
-
-
-def _at_point_floats(model, loss, values, digits):
-    floats = {s: sp.Float(v, digits + 10) for s, v in values.items()}
-    return _at_point(model, loss, floats, digits)
 
 
 def _evaluate(eqs, env: dict, exact: bool, digits: int) -> dict | None:
@@ -117,7 +103,7 @@ def _evaluate(eqs, env: dict, exact: bool, digits: int) -> dict | None:
             if exact:
                 return None
             raise ValueError(f"the Hessian equation {e} did not evaluate to a number ({value})")
-        out[_key(e)] = value
+        out[e.key] = value
     return out
 
 

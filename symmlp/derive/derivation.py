@@ -103,12 +103,31 @@ class Derivation:
         return eqs
 
     # ------------------------------------------------------------------- index form
-    @cached_property
+    @property
     def index(self) -> IndexForm:
         """The scalar equations for one sample, in evaluation order (built on first use).
 
         A tuple of :class:`IndexEquation` that Jupyter and ``sympy.latex`` show
         as one ``aligned`` block (slice it to show a part)."""
+        return self._index_pass[0]
+
+    @property
+    def index_inputs(self) -> tuple[list[sp.Expr], ...]:
+        """The index form's names for each stage's input (the inputs ``x_i``, then ``z1_i``, ``a1_i``, ...)."""
+        return self._index_pass[1]
+
+    @property
+    def index_output(self) -> list[sp.Expr]:
+        """The index form's names for the model's output (``a<L>_k``)."""
+        return self._index_pass[3]
+
+    @property
+    def index_pending(self) -> dict[int, list[sp.Expr]]:
+        """``{k: dl/d(output of stage k)}`` as the index form's backward pass hands it to stage ``k``."""
+        return self._index_pass[2]
+
+    @cached_property
+    def _index_pass(self) -> tuple[IndexForm, tuple, dict, list]:
         eqs: list[IndexEquation] = []
         a, ins = list(self.model.inputs), []
         for stage in self.model.stages:
@@ -123,10 +142,12 @@ class Derivation:
             d = [indexed("delta", self.model.stages[-1].layer, i) for i in range(1, len(g) + 1)]
             eqs += [IndexEquation("delta", s, v) for s, v in zip(d, g)]
             g = d
+        pending = {}
         for k in reversed(self.backward_stages()):
+            pending[k] = g
             back, g = self.model.stages[k].index_backward(g, ins[k], need_input=k > 0)
             eqs += back
-        return IndexForm(eqs)
+        return IndexForm(eqs), tuple(ins), pending, a
 
     def expand(self) -> dict[sp.Symbol, sp.Expr]:
         """The explicit gradient: substitute the index form, in order.

@@ -16,7 +16,7 @@ index form (:meth:`SecondOrder.index`) gives the exact Hessian one column at a t
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import sympy as sp
 
@@ -96,16 +96,16 @@ class SecondOrder:
 
     @cached_property
     def hvp_backward(self) -> tuple[MatrixEquation, ...]:
-        g = self.derivation.loss.matrix_gradient(self.derivation.output, self.derivation.logits)
-        return tuple(self._hvp_backward(g, self._fused_head, self._layer))
+        return tuple(self._hvp_backward())
 
     @cached_property
     def gn_backward(self) -> tuple[MatrixEquation, ...]:
         return tuple(self.derivation.backward_equations(self.curvature))
 
-    def _hvp_backward(self, g: Term, fused_head: bool, layer: int) -> list[MatrixEquation]:
-        d, rg, eqs = self.derivation, self.curvature, []
-        if fused_head:
+    def _hvp_backward(self) -> list[MatrixEquation]:
+        d, rg, eqs, layer = self.derivation, self.curvature, [], self._layer
+        g = d.loss.matrix_gradient(d.output, d.logits)
+        if self._fused_head:
             D = d.output_delta()
             eqs += [MatrixEquation.assign("delta", layer, D, g), MatrixEquation.assign("rdelta", layer, _r(D), rg)]
             g, rg = D.term(), _r(D).term()
@@ -143,11 +143,8 @@ class SecondOrder:
         """The R-passes for one sample, after :attr:`Derivation.index` (whose symbols they use):
         forward R (``rpre``, ``ract``), ``rdelta`` and ``hvp`` (``R{dl/dθ}``, lhs the parameter)."""
         d, v = self.derivation, self.directions
-        model, stages = d.model, d.model.stages
-        a, ins = list(model.inputs), []
-        for stage in stages:  # the index form's own names for each stage's input
-            ins.append(a)
-            a = stage.index_forward(a)[1]
+        model, stages, ins = d.model, d.model.stages, d.index_inputs
+        a = d.index_output
         eqs, ra, r_ins = [], None, []
         for stage, x in zip(stages, ins):
             r_ins.append(ra)
@@ -157,23 +154,18 @@ class SecondOrder:
         logits = ins[-1] if d.ends_in_activation else a
         fused_head = d.loss.fused and d.ends_in_activation
         r = r_ins[-1] if fused_head else ra
-        g = d.loss.gradient(a, y, logits)
         rg = d.loss.curvature(a, y, logits, r)
-        last = stages[-1].layer
         if fused_head:
-            g = [indexed("delta", last, i) for i in range(1, len(g) + 1)]
-            rd = [indexed("rdelta", last, i) for i in range(1, len(rg) + 1)]
+            rd = [indexed("rdelta", stages[-1].layer, i) for i in range(1, len(rg) + 1)]
             eqs += [IndexEquation("rdelta", s, e) for s, e in zip(rd, rg)]
             rg = rd
         for k in reversed(d.backward_stages()):
-            stage = stages[k]
-            back, rg = stage.index_rbackward(g, rg, ins[k], r_ins[k], v, need_input=k > 0)
+            back, rg = stages[k].index_rbackward(d.index_pending[k], rg, ins[k], r_ins[k], v, need_input=k > 0)
             eqs += back
-            # dl/d(input of stage k), named as the index form's backward pass names it
-            g = stage.index_backward(g, ins[k], need_input=k > 0)[1] if k > 0 else None
         return tuple(eqs)
 
 
+@lru_cache(maxsize=128)
 def second_order(derivation: Derivation) -> SecondOrder:
-    """The R-operator equations of ``derivation`` (see :class:`SecondOrder`)."""
+    """The R-operator equations of ``derivation`` (see :class:`SecondOrder`), built once per derivation."""
     return SecondOrder(derivation)

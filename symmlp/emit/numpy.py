@@ -49,9 +49,11 @@ def _second_order_program(model, loss: Loss) -> tuple[str, dict]:
 def clear_cache() -> None:
     """Forget every compiled program and derivation (for benchmarks of compiling itself)."""
     from ..derive.derivation import clear_cache as clear_derivations
+    from ..derive.second_order import second_order
 
     _program.cache_clear()
     _second_order_program.cache_clear()
+    second_order.cache_clear()
     clear_derivations()
 
 

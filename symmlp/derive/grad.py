@@ -194,7 +194,7 @@ def jacobian(model) -> sp.Matrix:
     0
     """
     check_model(model)
-    values = {b.name: model.block_symbols(b.name) for b in model.layout}
+    values = model.symbol_blocks
     outs = model.stage_outputs()
     ins = [list(model.inputs), *outs[:-1]]
     J = None

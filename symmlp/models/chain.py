@@ -151,9 +151,11 @@ class Model:
     # ----------------------------------------------------------------- exact face
     def stage_outputs(self, values: Mapping[str, sp.Matrix] | None = None,
                       x: Sequence[sp.Expr] | None = None) -> list[list[sp.Expr]]:
-        """Each stage's exact output, from the symbols or the given block values and inputs."""
+        """Each stage's exact output, from the symbols (built once) or the given block values and inputs."""
+        if values is None and x is None:
+            return [list(out) for out in self._symbolic_outputs]
         if values is None:
-            values = {b.name: self.block_symbols(b.name) for b in self.layout}
+            values = self.symbol_blocks
         a = list(self.inputs if x is None else x)
         outs = []
         for stage in self.stages:
@@ -162,8 +164,17 @@ class Model:
         return outs
 
     @cached_property
+    def symbol_blocks(self) -> dict[str, sp.Matrix]:
+        """``{block name: Matrix of its symbols}``, the parameter values of the symbolic output."""
+        return {b.name: self.block_symbols(b.name) for b in self.layout}
+
+    @cached_property
     def _symbolic_outputs(self) -> list[list[sp.Expr]]:
-        return self.stage_outputs()
+        a, outs = list(self.inputs), []
+        for stage in self.stages:
+            a = stage.exact(a, self.symbol_blocks)
+            outs.append(a)
+        return outs
 
     @cached_property
     def output(self) -> sp.Matrix:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from symmlp.extras import available
+from symmlp.core.extras import available
 
 
 def pytest_collection_modifyitems(config, items):

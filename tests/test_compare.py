@@ -2,7 +2,7 @@
 
 Expectations come from the families' closed-form counts, from targets whose best
 fit is known (a polynomial target is fitted exactly by least squares; the
-separable polynomial cannot hold x1*x2), and from the file rules of symmlp.files.
+separable polynomial cannot hold x1*x2), and from the file rules of symmlp.core.files.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sympy as sp
 
 from symmlp import Expression, Polynomial, TargetSyntaxError
 from symmlp.cli import main
+from symmlp.core.files import has_png_mark, has_text_mark
 from symmlp.explore.compare import compare, default_target, families, recipe
-from symmlp.files import has_png_mark, has_text_mark
 from symmlp.models.counting import polynomial_count
 
 SMALL = dict(budgets=[8, 20], n_train=120, n_test=200, steps=60)

@@ -18,9 +18,9 @@ import pytest
 import sympy as sp
 
 from symmlp import MLP, Polynomial, TrainResult, backprop, compile, gradient, train
+from symmlp.core.display import MAX_ALIGNED_ROWS, aligned, html_table
 from symmlp.derive.equations import IndexForm
 from symmlp.derive.grad import Gradient
-from symmlp.display import MAX_ALIGNED_ROWS, aligned, html_table
 from symmlp.explore.approx import relu_interpolant, sigmoid_staircase
 from symmlp.explore.claims import kan_product, polynomial_collapse
 from symmlp.explore.criteria import CRITERIA, criteria_table

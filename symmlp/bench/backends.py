@@ -17,8 +17,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..core.extras import available
 from ..emit.compile import compile_model
-from ..extras import available
 from ..models import MLP
 from ..training.init import init_theta
 

@@ -175,7 +175,7 @@ def _polynomial_rows(repeat: int, log) -> list[BenchRow]:
 
 def _backend_rows(repeat: int, log) -> list[BenchRow]:
     """f. the JAX and PyTorch emitters against each library's autodiff, where the extras are installed."""
-    from ..extras import available
+    from ..core.extras import available
 
     if not (available("jax") or available("torch")):
         return []

@@ -17,8 +17,8 @@ MAX_PARAMS = 10**7
 
 
 def run(args) -> int:
+    from ..core.files import check_output_path, has_text_mark, write_file
     from ..emit.latex import PdflatexMissing, compile_pdf, derivation_document, polynomial_document
-    from ..files import check_output_path, has_text_mark, write_file
 
     out = Path(args.output)
     if out.suffix != ".tex":

@@ -52,7 +52,7 @@ def _targets_for_loss(Y: np.ndarray, loss: str, n_outputs: int) -> np.ndarray:
 
 
 def _check_outputs(args) -> None:
-    from ..files import check_output_path, has_png_mark
+    from ..core.files import check_output_path, has_png_mark
     from ..training.fileformat import is_model_file
 
     if args.plot is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..display import aligned
+from ..core.display import aligned
 
 __all__ = ["Var", "Term", "MatrixEquation", "IndexEquation", "IndexForm", "substitute"]
 
@@ -166,7 +166,7 @@ class IndexForm(tuple):
     It is a plain tuple otherwise (indexing, equality; a slice is again an
     :class:`IndexForm`, to show part of a long one); ``sympy.latex``
     and Jupyter show it aligned at the ``=`` signs (the first
-    :data:`~symmlp.display.MAX_ALIGNED_ROWS` equations, then how many more).
+    :data:`~symmlp.core.display.MAX_ALIGNED_ROWS` equations, then how many more).
 
     Examples
     ========

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..display import aligned
+from ..core.display import aligned
+from ..core.validate import check_choice
 from ..models.chain import check_model
 from ..ops.losses import Loss
-from ..validate import check_choice
 from .derivation import backprop
 
 __all__ = ["Gradient", "gradient", "jacobian", "real_symbols", "kink_convention"]
@@ -45,7 +45,7 @@ class Gradient(dict):
     Everything a dict does it does unchanged (``repr`` included); ``sympy.latex``
     and Jupyter's ``_repr_latex_`` give ``\\frac{\\partial \\ell}{\\partial p} = ...``
     per parameter, without ``init_printing`` (the first
-    :data:`~symmlp.display.MAX_ALIGNED_ROWS`, then how many more).
+    :data:`~symmlp.core.display.MAX_ALIGNED_ROWS`, then how many more).
 
     Examples
     ========

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from ..core.validate import check_int, exact_number
 from ..models.chain import check_model
 from ..ops.losses import Loss
-from ..validate import check_int, exact_number
 from .derivation import backprop
 from .equations import substitute
 from .grad import real_symbols

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..core.validate import check_choice
 from ..models.chain import check_model
 from ..ops.losses import Loss
-from ..validate import check_choice
 
 __all__ = ["BACKENDS", "compile_model", "check_compilable", "MAX_COMPILED_PARAMS"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
+from ..core.display import html_pre, html_report
 from ..derive.derivation import backprop
-from ..display import html_pre, html_report
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
 from .backend import Backend

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..extras import require
+from ..core.extras import require
 from ..ops.losses import Loss
 from .backend import Backend
 from .compiled import ArrayCompiledModel

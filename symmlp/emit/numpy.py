@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..core.display import html_pre, html_report
+from ..core.validate import check_matrix
 from ..derive.derivation import Derivation, backprop
-from ..display import html_pre, html_report
 from ..ops.losses import Loss, get_loss
-from ..validate import check_matrix
 from .backend import NUMPY
 from .programs import programs, render, second_order_programs
 

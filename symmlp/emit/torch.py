@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-from ..extras import require
+from ..core.extras import require
 from ..ops.losses import Loss
 from .backend import Backend
 from .compiled import ArrayCompiledModel

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from ..display import html_pre
+from ..core.display import html_pre
+from ..core.validate import check_positive_int
 from ..emit.numpy import compile_model
 from ..models.kan import KAN
 from ..models.polynomial import Polynomial, SeparablePolynomial
-from ..validate import check_positive_int
 
 __all__ = ["KA_THEOREM", "design_matrix", "cross_monomials", "BlindSpotResult", "separable_blind_spot",
            "KanProductResult", "kan_product"]

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from ..display import html_pre
+from ..core.display import html_pre
+from ..core.validate import check_positive_int
 from ..models.mlp import MLP
 from ..ops.activations import get_activation
-from ..validate import check_positive_int
 
 __all__ = ["CollapseResult", "polynomial_collapse", "MAX_COLLAPSE_DEGREE"]
 

@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from ..core.validate import check_float_interval, check_int, check_real, check_seed
 from ..models.chain import Model, check_model
 from ..models.counting import kan_count, mlp_count, polynomial_count, separable_count
 from ..models.kan import KAN
 from ..models.mlp import MLP
 from ..models.polynomial import Polynomial, SeparablePolynomial
-from ..validate import check_float_interval, check_int, check_real, check_seed
 from .compare_report import CompareResult, Fit, describe
 from .fitting import lbfgs, least_squares, rmse
 

@@ -2,7 +2,7 @@
 error against parameters, the parameters each family needs for a target error, a
 log-log plot, and a folder with the table, the plot and a short markdown report.
 
-Files are written through :mod:`symmlp.files`: never through a symbolic link,
+Files are written through :mod:`symmlp.core.files`: never through a symbolic link,
 never over a file symmlp did not write, and every path is checked before any
 is written.
 """
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..display import html_pre, html_report
-from ..files import TEXT_MARK, check_output_path, has_png_mark, has_text_mark, write_file
+from ..core.display import html_pre, html_report
+from ..core.files import TEXT_MARK, check_output_path, has_png_mark, has_text_mark, write_file
 from ..models.counting import CountTable, polynomial_count
 
 __all__ = ["Fit", "CompareResult", "describe", "OUTPUT_FILES", "check_out_dir"]

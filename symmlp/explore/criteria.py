@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..display import html_report, html_table
+from ..core.display import html_report, html_table
 from ..models.counting import CountTable, kan_count, mlp_count, polynomial_count, separable_count
 from ..models.kan import KAN
 from ..models.mlp import MLP

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..display import html_pre, html_report
+from ..core.display import html_pre, html_report
+from ..core.validate import check_positive_int
 from ..models.counting import CountTable, count_table
-from ..validate import check_positive_int
 from .approx import FAMILIES, STAIRCASE_SLOPE, X1, Target, approximation_error, family_params
 
 __all__ = ["default_targets", "Found", "EpsilonResult", "DEFAULT_CAPS", "parameters_for_epsilon"]

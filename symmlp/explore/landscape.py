@@ -19,12 +19,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ..core.display import html_report, html_table
+from ..core.validate import check_int
 from ..derive.hessian import hessian
-from ..display import html_report, html_table
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import get_loss
-from ..validate import check_int
 
 __all__ = ["CriticalPoint", "critical_points", "confirm", "distinct", "plot_surface", "plot_spectrum",
            "summary"]

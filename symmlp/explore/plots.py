@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 
-from ..files import PNG_MARK, check_output_path, has_png_mark, write_file  # noqa: E402
+from ..core.files import PNG_MARK, check_output_path, has_png_mark, write_file  # noqa: E402
 from ..models.counting import mlp_count, polynomial_count, separable_count  # noqa: E402
 from .approx import Approximation, target_callable  # noqa: E402
 
@@ -80,7 +80,7 @@ def check_plot_path(path: Any, what: str = "plot") -> Path:
 
 def save_figure(fig, path: Any, what: str = "plot", dpi: int = 110) -> Path:
     """Write ``fig`` as a PNG carrying symmlp's mark, atomically and only where
-    :func:`symmlp.files.write_file` allows (never through a link, never over a file
+    :func:`symmlp.core.files.write_file` allows (never through a link, never over a file
     symmlp did not write); the figure is closed either way."""
     try:
         path = check_plot_path(path, what)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..files import write_file
+from ..core.files import write_file
 
 __all__ = ["TourFolder", "run_tour"]
 
@@ -28,7 +28,7 @@ MANIFEST = ".symmlp-tour.json"
 class TourFolder:
     """A folder the tour writes into without touching files it did not write.
 
-    Every file goes through :func:`symmlp.files.write_file` (PNGs through
+    Every file goes through :func:`symmlp.core.files.write_file` (PNGs through
     :func:`symmlp.explore.plots.save_figure`): written atomically, never through
     a symbolic link, and replacing only what the manifest says an earlier tour
     wrote.  Every planned path is checked before anything is written.
@@ -101,7 +101,7 @@ class TourFolder:
         return self.root / rel
 
     def write_text(self, rel: str, text: str) -> Path:
-        """Write ``text`` to ``rel`` atomically (see :func:`symmlp.files.write_file`)."""
+        """Write ``text`` to ``rel`` atomically (see :func:`symmlp.core.files.write_file`)."""
         path = write_file(self.path(rel), text, f"the tour's {rel}", self._owns)
         self.written.add(rel)
         return path

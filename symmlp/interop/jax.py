@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..extras import require
+from ..core.extras import require
+from ..core.validate import check_choice
 from ..models.chain import Model
-from ..validate import check_choice
 from .layers import DENSE_ACTIVATIONS, DenseLayer, dense_layers, model_of_layers
 
 __all__ = ["from_jax", "to_jax"]

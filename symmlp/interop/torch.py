@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..extras import require
+from ..core.extras import require
 from ..models.chain import Model
 from .layers import DenseLayer, dense_layers, model_of_layers
 

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.validate import exact_number
 from ..derive.equations import Var
 from ..ops.activations import Activation, get_activation
-from ..validate import exact_number
 from .layout import Layout
 from .stages.base import Stage
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..display import html_table
+from ..core.display import html_table
 
 MAX_COUNT_DIGITS = 100_000
 """Exact integer counts are computed up to this many digits (C(2n, n) takes seconds beyond)."""

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..core.validate import check_int
 from ..ops.activations import Activation, get_activation
-from ..validate import check_int
 from .counting import kan_count
 from .layered import LayeredModel, check_widths
 from .stages import Affine, Elementwise, Label, Powers

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..core.validate import check_positive_int
 from ..ops.activations import Activation
-from ..validate import check_positive_int
 from .chain import Model
 
 __all__ = ["LayeredModel", "check_widths"]

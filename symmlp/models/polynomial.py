@@ -14,8 +14,8 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..core.validate import check_positive_int
 from ..derive.equations import Var
-from ..validate import check_positive_int
 from .chain import Model
 from .counting import polynomial_count, separable_count
 from .stages import Affine, Elementwise, Label, Monomials, Powers

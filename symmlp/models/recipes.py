@@ -12,7 +12,7 @@ from itertools import product
 
 import sympy as sp
 
-from ..validate import check_int, check_positive_int, check_real
+from ..core.validate import check_int, check_positive_int, check_real
 from .expression import Expression
 from .symbols import IndexedSymbol, indexed
 

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from ..core.validate import exact_number
 from ..derive.grad import gradient
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
-from ..validate import exact_number
 
 __all__ = ["gd_step", "exact_rows"]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.validate import check_choice, check_seed
 from ..models.chain import check_model
-from ..validate import check_choice, check_seed
 
 __all__ = ["init_theta", "INITS", "MAX_INIT_PARAMS"]
 

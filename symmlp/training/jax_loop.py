@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..core.extras import require
 from ..emit.jax import JaxCompiledModel
-from ..extras import require
 from .result import TrainResult
 
 __all__ = ["data_devices", "descend_on_devices"]

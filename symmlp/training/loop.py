@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ..core.validate import check_choice, check_int, check_real, check_seed
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
-from ..validate import check_choice, check_int, check_real, check_seed
 from .init import init_theta
 from .result import TrainResult
 from .threads import blas_threads

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..display import figure, html_report, html_table, png_bytes, png_img
+from ..core.display import figure, html_report, html_table, png_bytes, png_img
+from ..core.files import write_file
+from ..core.validate import check_positive_int, exact_number
 from ..emit.numpy import CompiledModel, compile_model
-from ..files import write_file
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
-from ..validate import check_positive_int, exact_number
 from .fileformat import encode, is_model_file
 
 __all__ = ["TrainResult"]

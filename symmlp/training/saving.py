@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..files import write_file
+from ..core.files import write_file
 from .fileformat import CorruptFileError, decode, encode, is_model_file, read_document
 from .result import TrainResult
 

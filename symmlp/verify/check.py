@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.validate import check_choice, check_int
 from ..derive.derivation import backprop
 from ..emit.arb import ArbArray, KinkError
 from ..emit.arb.field import ARB_FIELD, QQ_FIELD, can_equal, working_precision
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss
-from ..validate import check_choice, check_int
 from .faces import all_faces, face_names
 from .limits import ROUTE_C_AUTO, ROUTE_C_MAX, estimate, float_bound, precision_bits, route_c_size
 from .points import CheckPoint, Coverage, coverage, draw_point, kinked_stages

@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 
+from ..core.validate import check_int
 from ..derive.derivation import Derivation, backprop
 from ..derive.grad import kink_convention, real_symbols
 from ..emit.arb import ARB, FMPQ, ArbArray, NotRational, basis_blocks, evaluate
@@ -33,7 +34,6 @@ from ..emit.arb.array import agreeing
 from ..emit.arb.field import ARB_FIELD, QQ_FIELD, working_precision
 from ..emit.arb.sympy_ball import lambdify_ball
 from ..models.chain import check_model
-from ..validate import check_int
 from .limits import float_bound, precision_bits, route_c_size
 from .points import CheckPoint, draw_point
 from .report import digits_of, midpoints, radii

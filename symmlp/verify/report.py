@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 from flint import fmpq
 
-from ..display import html_pre, html_report, html_table
+from ..core.display import html_pre, html_report, html_table
 from ..emit.arb import to_arb
 from .faces import FaceCheck
 from .points import CheckPoint, Coverage

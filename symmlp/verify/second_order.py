@@ -19,14 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..core.display import html_report, html_table
+from ..core.validate import check_int
 from ..derive.derivation import backprop
 from ..derive.grad import kink_convention, real_symbols
 from ..derive.hessian import hessian
-from ..display import html_report, html_table
 from ..emit.numpy import compile_model
 from ..models.chain import check_model
 from ..ops.losses import Loss, get_loss
-from ..validate import check_int
 from .points import rational_parameters, small_rational
 
 __all__ = ["SecondOrderReport", "check_second_order"]

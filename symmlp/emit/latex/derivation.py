@@ -11,10 +11,10 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from ...core.validate import check_int
 from ...derive.derivation import backprop
 from ...derive.second_order import second_order
 from ...models.chain import check_model
-from ...validate import check_int
 from .layout import (
     TEXT_WIDTH_EM,
     align,

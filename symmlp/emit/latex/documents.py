@@ -12,10 +12,10 @@ from math import comb
 
 import sympy as sp
 
+from ...core.validate import check_int
 from ...models import Polynomial, SeparablePolynomial
 from ...models.counting import count_table, mlp_count, polynomial_count, separable_count
 from ...models.symbols import indexed
-from ...validate import check_int
 from .gd_step import gd_step_document as gd_step_document  # re-exported (moved there)
 from .layout import (
     TEXT_WIDTH_EM,

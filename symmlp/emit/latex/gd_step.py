@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 import sympy as sp
 
+from ...core.validate import exact_number
 from ...derive.derivation import backprop
 from ...derive.grad import gradient
 from ...models import MLP
 from ...models.chain import check_model
 from ...ops.losses import get_loss
 from ...training.exact import exact_rows, gd_step
-from ...validate import exact_number
 from .layout import (
     align,
     display,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from ...files import TEXT_MARK
+from ...core.files import TEXT_MARK
 from .breaking import break_expr as break_expr
 from .breaking import break_terms as break_terms
 from .printing import doc_latex as doc_latex

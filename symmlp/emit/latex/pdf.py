@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ...files import write_file
+from ...core.files import write_file
 
 __all__ = ["compile_pdf", "PdflatexMissing"]
 

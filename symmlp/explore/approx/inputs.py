@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ...validate import check_int, exact_number
+from ...core.validate import check_int, exact_number
 
 __all__ = [
     "Target",

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import sympy as sp
 
-from ...display import figure, png_bytes
+from ...core.display import figure, png_bytes
 from ...emit.numpy import compile_model
 from ...models.mlp import MLP
 from ...ops.activations import np_sigmoid

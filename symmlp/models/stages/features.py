@@ -11,8 +11,8 @@ from math import comb
 import numpy as np
 import sympy as sp
 
+from ...core.validate import check_positive_int
 from ...derive.equations import MatrixEquation, Term, Var
-from ...validate import check_positive_int
 from .base import Stage, r_var
 
 __all__ = ["Monomials", "Powers", "exponent_tuples", "monomial_steps"]

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import numpy as np
 import sympy as sp
 
+from ...core.validate import check_matrix
 from ...derive.equations import Term, Var
-from ...validate import check_matrix
 
 __all__ = ["Loss"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ...core.validate import check_matrix
 from ...derive.equations import Term
-from ...validate import check_matrix
 from .base import Loss
 
 __all__ = ["SoftmaxCE"]

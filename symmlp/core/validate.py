@@ -39,7 +39,7 @@ def check_int(value: Any, what: str, minimum: int | None = None, maximum: int | 
     Examples
     ========
 
-    >>> from symmlp.validate import check_int
+    >>> from symmlp.core.validate import check_int
     >>> check_int(3, "steps", 1)
     3
     >>> check_int(0, "steps", 1, 10)
@@ -64,7 +64,7 @@ def check_positive_int(value: Any, what: str, minimum: int = 1) -> int:
     Examples
     ========
 
-    >>> from symmlp.validate import check_positive_int
+    >>> from symmlp.core.validate import check_positive_int
     >>> check_positive_int(2, "width")
     2
     >>> check_positive_int(True, "width")
@@ -87,7 +87,7 @@ def check_real(value: Any, what: str, *, low: float = -math.inf, high: float = m
     Examples
     ========
 
-    >>> from symmlp.validate import check_real
+    >>> from symmlp.core.validate import check_real
     >>> check_real(0.5, "momentum", low=0, high=1, high_open=True)
     0.5
     >>> check_real(1.0, "momentum", low=0, high=1, high_open=True)
@@ -129,7 +129,7 @@ def exact_number(value: Any, what: str = "value") -> sp.Expr:
     ========
 
     >>> from fractions import Fraction
-    >>> from symmlp.validate import exact_number
+    >>> from symmlp.core.validate import exact_number
     >>> exact_number(Fraction(1, 3)), exact_number(2), exact_number(0.5)
     (1/3, 2, 0.500000000000000)
     """
@@ -167,7 +167,7 @@ def check_exact_interval(interval: Any, what: str = "interval") -> tuple[sp.Expr
     ========
 
     >>> import sympy as sp
-    >>> from symmlp.validate import check_exact_interval
+    >>> from symmlp.core.validate import check_exact_interval
     >>> check_exact_interval((-sp.pi, 1))
     (-pi, 1)
     """
@@ -183,7 +183,7 @@ def check_float_interval(interval: Any, what: str = "interval") -> tuple[float, 
     Examples
     ========
 
-    >>> from symmlp.validate import check_float_interval
+    >>> from symmlp.core.validate import check_float_interval
     >>> check_float_interval((-1, 1))
     (-1.0, 1.0)
     >>> check_float_interval((-1e308, 1e308))
@@ -208,7 +208,7 @@ def check_matrix(a: Any, name: str, ncols: int, what: str) -> np.ndarray:
     ========
 
     >>> import numpy as np
-    >>> from symmlp.validate import check_matrix
+    >>> from symmlp.core.validate import check_matrix
     >>> check_matrix([[1, 2]], "X", 2, "batch, inputs").dtype
     dtype('float64')
     >>> check_matrix(np.ones(3), "X", 1, "batch, inputs")

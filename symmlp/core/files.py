@@ -50,7 +50,7 @@ def check_output_path(path: str | os.PathLike, what: str, owned: Callable[[Path]
     Examples
     ========
 
-    >>> from symmlp.files import check_output_path
+    >>> from symmlp.core.files import check_output_path
     >>> check_output_path("", "--save")
     Traceback (most recent call last):
     ...

@@ -22,7 +22,7 @@ def available(extra: str) -> bool:
     Examples
     ========
 
-    >>> from symmlp.extras import available
+    >>> from symmlp.core.extras import available
     >>> available("numpy-of-the-future")
     False
     """
@@ -50,7 +50,7 @@ def require(extra: str, what: str) -> ModuleType:
     Examples
     ========
 
-    >>> from symmlp.extras import require
+    >>> from symmlp.core.extras import require
     >>> require("tensorflow", "nothing")
     Traceback (most recent call last):
     ...

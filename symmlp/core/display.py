@@ -55,7 +55,7 @@ def html_table(headers: Sequence[Any] | None, rows: Iterable[Sequence[Any]], cap
     Examples
     ========
 
-    >>> from symmlp.display import html_table
+    >>> from symmlp.core.display import html_table
     >>> print(html_table(["n", "name"], [[2, "a<b"]], caption="counts"))  # doctest: +ELLIPSIS
     <table ...><caption ...>counts</caption>
     <tr><th ...right">n</th><th ...left">name</th></tr>
@@ -84,7 +84,7 @@ def html_pre(text: str, max_height: str | None = None) -> str:
     Examples
     ========
 
-    >>> from symmlp.display import html_pre
+    >>> from symmlp.core.display import html_pre
     >>> html_pre("a < b")
     '<pre style="font-family: monospace">a &lt; b</pre>'
     """
@@ -111,7 +111,7 @@ def png_bytes(fig, dpi: int = 90) -> bytes:
     Examples
     ========
 
-    >>> from symmlp.display import figure, png_bytes
+    >>> from symmlp.core.display import figure, png_bytes
     >>> fig, ax = figure()
     >>> _ = ax.plot([0, 1], [1, 0])
     >>> png_bytes(fig)[:4]
@@ -137,7 +137,7 @@ def aligned(rows: Sequence[tuple[str, str]], limit: int = MAX_ALIGNED_ROWS) -> s
     Examples
     ========
 
-    >>> from symmlp.display import aligned
+    >>> from symmlp.core.display import aligned
     >>> print(aligned([("a", "1"), ("b", "2"), ("c", "3")], limit=2))
     \\begin{aligned}
     a &= 1 \\\\

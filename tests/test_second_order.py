@@ -207,3 +207,19 @@ def test_a_bad_direction_is_named_v_not_theta(method):
         call(np.zeros(2), np.array([np.nan, 0.0]), [[1.0]], [[0.0]])
     with pytest.raises(ValueError, match=r"^theta holds NaN or inf"):
         call(np.array([np.nan, 0.0]), np.zeros(2), [[1.0]], [[0.0]])
+
+
+@pytest.mark.parametrize("model", [MLP([2, 3, 2], activation="tanh"), MLP([1, 4, 1], activation="relu"),
+                                   Polynomial(2, 3)], ids=repr)
+def test_output_jacobian_matches_central_differences_of_forward(model):
+    f = compile(model)
+    rng = np.random.default_rng(1)
+    theta, X = rng.normal(size=model.num_params), rng.normal(size=(5, model.n_inputs))
+    J = f.jacobian(theta, X)
+    h = 1e-6
+    columns = [(f.forward(theta + h * e, X) - f.forward(theta - h * e, X)).reshape(-1) / (2 * h)
+               for e in np.eye(model.num_params)]
+    assert J.shape == (5 * model.n_outputs, model.num_params)
+    assert np.allclose(J, np.stack(columns, axis=1), atol=1e-6)
+    v = rng.normal(size=model.num_params)
+    assert np.allclose(f.jvp(theta, v, X).reshape(-1), J @ v, atol=1e-12)

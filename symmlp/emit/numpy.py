@@ -213,6 +213,47 @@ class CompiledModel:
         loss, rl = self._second("loss_and_jvp")(self.check_theta(theta), self.check_theta(v, "v"), X, Y)
         return float(loss), float(rl)
 
+    def jvp(self, theta, v, X) -> np.ndarray:
+        """The outputs' directional derivative ``J v`` along ``v`` (forward mode), ``(B, n_outputs)``.
+
+        Examples
+        ========
+
+        >>> import numpy as np
+        >>> from symmlp import Polynomial, compile
+        >>> compile(Polynomial(1, 1)).jvp(np.zeros(2), np.array([0.0, 1.0]), [[1.0], [3.0]])
+        array([[1.],
+               [3.]])
+        """
+        X = check_matrix(X, "X", self.model.n_inputs, "batch, inputs")
+        return self._second("jvp")(self.check_theta(theta), self.check_theta(v, "v"), X)
+
+    def jacobian(self, theta, X) -> np.ndarray:
+        """The outputs' Jacobian in theta, ``(B * n_outputs, num_params)``: row ``b * n_outputs + k`` is
+        ``d yhat[b, k] / d theta``, one forward-mode pass per parameter (the residual Jacobian of
+        least squares).  Refused above 1e8 entries.
+
+        Examples
+        ========
+
+        >>> import numpy as np
+        >>> from symmlp import Polynomial, compile
+        >>> compile(Polynomial(1, 2)).jacobian(np.zeros(3), [[2.0]])
+        array([[1., 2., 4.]])
+        """
+        X = check_matrix(X, "X", self.model.n_inputs, "batch, inputs")
+        n, rows = self.model.num_params, X.shape[0] * self.model.n_outputs
+        if n * rows > 10**8:
+            raise ValueError(f"the Jacobian of {rows} outputs in {n} parameters has {n * rows} entries "
+                             f"(over 1e8); use jvp() for products")
+        theta, f = self.check_theta(theta), self._second("jvp")
+        J, e = np.empty((rows, n)), np.zeros(n)
+        for j in range(n):
+            e[j] = 1.0
+            J[:, j] = f(theta, e, X).reshape(-1)
+            e[j] = 0.0
+        return J
+
     def hessian(self, theta, X, Y, *, gauss_newton: bool = False) -> np.ndarray:
         """The dense Hessian (or Gauss–Newton matrix), one column per basis direction.
 

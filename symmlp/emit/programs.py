@@ -50,7 +50,8 @@ def programs(derivation: Derivation) -> list[Function]:
 def second_order_programs(derivation: Derivation) -> list[Function]:
     """By the R-operator (:mod:`symmlp.derive.second_order`): ``hvp(theta, v, X, Y)`` (``H v``),
     ``gnvp(theta, v, X, Y)`` (Gauss–Newton ``G v``) and ``loss_and_jvp(theta, v, X, Y) ->
-    (loss, dL/dtheta . v)`` (forward mode)."""
+    (loss, dL/dtheta . v)`` and ``jvp(theta, v, X)`` (the outputs' directional derivative ``J v``,
+    ``(B, n_outputs)``), both in forward mode."""
     layout = derivation.model.layout
     so = second_order(derivation)
     forward = [e for e in derivation.matrix if e.kind == "forward"]
@@ -59,7 +60,9 @@ def second_order_programs(derivation: Derivation) -> list[Function]:
     rforward = [*forward, *so.rforward, *loss]
     keep = _keep(layout)
     functions = [Function("loss_and_jvp", "theta, v, X, Y", setup, equation_lines([*rforward, so.rloss]),
-                          ["return loss, RL"], keep)]
+                          ["return loss, RL"], keep),
+                 Function("jvp", "theta, v, X", setup, equation_lines([*forward, *so.rforward]),
+                          [f"return {so.r_output.code}"], keep)]
     try:  # a loss without curvature has forward mode but no Hessian products
         functions += [
             Function("hvp", "theta, v, X, Y", setup, equation_lines([*rforward, *so.hvp_backward]),
